@@ -1,0 +1,59 @@
+/**
+ * Build steps after `tsc` (which type-checks everything):
+ *  - copy node/credential icons and codex (.node.json) files into dist/;
+ *  - bundle each node and credential entry listed in package.json's `n8n`
+ *    section with its own imports (zod, the Microsoft Graph client, our lib/),
+ *    so the installed package needs no runtime `dependencies` — n8n community
+ *    packages must not bring their own. Only `n8n-workflow` (a peer) and Node
+ *    built-ins stay external.
+ */
+const { src, dest, series } = require('gulp');
+const path = require('path');
+const fs = require('fs');
+const esbuild = require('esbuild');
+const pkg = require('./package.json');
+
+function copyAssets() {
+	return src(['nodes/**/*.{png,svg,json}', 'credentials/**/*.{png,svg}'], { base: '.', encoding: false }).pipe(dest('dist'));
+}
+
+async function bundleEntries() {
+	const entries = [...pkg.n8n.nodes, ...pkg.n8n.credentials].map((out) => {
+		const source = out.replace(/^dist\//, '').replace(/\.js$/, '.ts');
+		if (!fs.existsSync(source)) throw new Error(`package.json lists ${out} but ${source} does not exist`);
+		return { in: source, out: out.replace(/^dist\//, '').replace(/\.js$/, '') };
+	});
+	await esbuild.build({
+		entryPoints: entries,
+		outdir: 'dist',
+		bundle: true,
+		platform: 'node',
+		target: 'node20',
+		format: 'cjs',
+		sourcemap: true,
+		external: ['n8n-workflow'],
+		logLevel: 'warning',
+	});
+}
+
+/** The sandboxes and benchmark run from dist/ too (not part of the published package). */
+async function bundleTools() {
+	await esbuild.build({
+		entryPoints: [
+			{ in: 'sandbox/cli.ts', out: 'sandbox/cli' },
+			...(fs.existsSync('bench/run.ts') ? [{ in: 'bench/run.ts', out: 'bench/run' }] : []),
+		],
+		outdir: 'dist',
+		bundle: true,
+		platform: 'node',
+		target: 'node20',
+		format: 'cjs',
+		sourcemap: true,
+		external: ['n8n-workflow', 'n8n-core'],
+		logLevel: 'warning',
+	});
+}
+
+exports.copyAssets = copyAssets;
+exports.bundle = bundleEntries;
+exports.build = series(copyAssets, bundleEntries, bundleTools);

@@ -1,0 +1,296 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { cleanPatient, normaliseName, patientChanges, PATIENT_FIELDS, type PatientInput } from '../../../lib/medirecordsMapping';
+import { getCredentials, mediRecordsPaged, mediRecordsRequest } from '../transport';
+
+const show = (operation: string[]) => ({ show: { resource: ['patient'], operation } });
+
+const GENDERS = [
+	{ name: 'Female', value: 'F' },
+	{ name: 'Male', value: 'M' },
+	{ name: 'Intersex / Indeterminate', value: 'I' },
+	{ name: 'Not Stated', value: 'N' },
+	{ name: 'Other', value: 'X' },
+	{ name: 'Unknown', value: 'U' },
+];
+
+const detailFields: INodeProperties[] = [
+	{ displayName: 'Contact Method', name: 'contactMethod', type: 'string', default: '' },
+	{ displayName: 'Date of Birth', name: 'dob', type: 'string', default: '', placeholder: 'YYYY-MM-DD' },
+	{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
+	{ displayName: 'First Name', name: 'firstName', type: 'string', default: '' },
+	{ displayName: 'Gender', name: 'gender', type: 'options', options: GENDERS, default: 'U' },
+	{ displayName: 'Home Phone', name: 'homePhone', type: 'string', default: '' },
+	{ displayName: 'Last Name', name: 'lastName', type: 'string', default: '' },
+	{ displayName: 'Mobile Phone', name: 'mobilePhone', type: 'string', default: '', description: 'Used by MediRecords for SMS reminders; E.164 (+61…) is safest' },
+	{ displayName: 'Notes', name: 'notes', type: 'string', default: '' },
+	{ displayName: 'One Name Only', name: 'oneNameOnly', type: 'boolean', default: false },
+	{ displayName: 'Patient Status Code', name: 'patientStatusCode', type: 'string', default: '' },
+	{ displayName: 'Title Code', name: 'titleCode', type: 'string', default: '', placeholder: 'e.g. MS' },
+	{ displayName: 'Usual Doctor ID', name: 'usualDoctorId', type: 'string', default: '', description: 'Provider UUID of the usual practitioner' },
+];
+
+export const patientOperations: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: { show: { resource: ['patient'] } },
+	options: [
+		{ name: 'Create', value: 'create', action: 'Create a patient', description: 'Create a patient (fails if the details are incomplete)' },
+		{ name: 'Create or Update', value: 'upsert', action: 'Create or update a patient', description: 'Find the patient by email, then by name and date of birth; update the match or create a new patient' },
+		{ name: 'Get', value: 'get', action: 'Get a patient' },
+		{ name: 'Search', value: 'search', action: 'Search patients', description: 'Find patients by email, or by name and date of birth' },
+		{ name: 'Update', value: 'update', action: 'Update a patient' },
+	],
+	default: 'upsert',
+};
+
+export const patientFields: INodeProperties[] = [
+	{
+		displayName: 'Patient ID',
+		name: 'patientId',
+		type: 'string',
+		required: true,
+		default: '',
+		displayOptions: show(['get', 'update']),
+	},
+	{
+		displayName: 'Search By',
+		name: 'searchBy',
+		type: 'options',
+		options: [
+			{ name: 'Email', value: 'email' },
+			{ name: 'Name and Date of Birth', value: 'nameDob' },
+		],
+		default: 'email',
+		displayOptions: show(['search']),
+	},
+	{
+		displayName: 'Email',
+		name: 'email',
+		type: 'string',
+		placeholder: 'name@email.com',
+		default: '',
+		required: true,
+		displayOptions: { show: { resource: ['patient'], operation: ['search'], searchBy: ['email'] } },
+	},
+	{
+		displayName: 'Email',
+		name: 'email',
+		type: 'string',
+		placeholder: 'name@email.com',
+		default: '',
+		description: 'Matched first (case-insensitive)',
+		displayOptions: show(['create', 'upsert']),
+	},
+	{
+		displayName: 'First Name',
+		name: 'firstName',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: { show: { resource: ['patient'], operation: ['create', 'upsert'] } },
+	},
+	{
+		displayName: 'First Name',
+		name: 'firstName',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: { show: { resource: ['patient'], operation: ['search'], searchBy: ['nameDob'] } },
+	},
+	{
+		displayName: 'Last Name',
+		name: 'lastName',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: { show: { resource: ['patient'], operation: ['create', 'upsert'] } },
+	},
+	{
+		displayName: 'Last Name',
+		name: 'lastName',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: { show: { resource: ['patient'], operation: ['search'], searchBy: ['nameDob'] } },
+	},
+	{
+		displayName: 'Date of Birth',
+		name: 'dob',
+		type: 'string',
+		default: '',
+		placeholder: 'YYYY-MM-DD',
+		description: 'Used with the name when no patient has the email',
+		displayOptions: show(['create', 'upsert']),
+	},
+	{
+		displayName: 'Date of Birth',
+		name: 'dob',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'YYYY-MM-DD',
+		displayOptions: { show: { resource: ['patient'], operation: ['search'], searchBy: ['nameDob'] } },
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: show(['create', 'upsert']),
+		options: detailFields.filter((f) => !['email', 'firstName', 'lastName', 'dob'].includes(f.name)),
+	},
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: show(['update']),
+		options: detailFields,
+	},
+];
+
+type Ctx = IExecuteFunctions;
+
+function sensitiveValues(p: PatientInput | IDataObject): unknown[] {
+	return [p.firstName, p.lastName, p.email, p.mobilePhone, p.homePhone, p.dob];
+}
+
+function readInput(ctx: Ctx, i: number, fields: string[], extraParam: string): PatientInput {
+	const raw: IDataObject = { ...(ctx.getNodeParameter(extraParam, i, {}) as IDataObject) };
+	for (const f of fields) raw[f] = ctx.getNodeParameter(f, i, '') as string;
+	try {
+		return cleanPatient(raw);
+	} catch (e) {
+		throw new NodeOperationError(ctx.getNode(), (e as Error).message, { itemIndex: i });
+	}
+}
+
+export async function searchPatients(ctx: Ctx, criteria: IDataObject, i: number, limit?: number): Promise<IDataObject[]> {
+	const { practiceId } = await getCredentials(ctx);
+	return mediRecordsPaged<IDataObject>(ctx, 'POST', '/v1/patients/search', {
+		body: { practiceId, ...criteria },
+		inBody: true,
+		retrySafe: true,
+		sensitive: sensitiveValues(criteria),
+		itemIndex: i,
+		limit,
+	});
+}
+
+export interface PatientMatch {
+	patient: IDataObject;
+	matchedBy: 'email' | 'nameAndDob';
+}
+
+/** Email first; then name plus date of birth. Among several, prefer one that also matches the other keys. */
+export async function findPatient(ctx: Ctx, p: PatientInput, i: number): Promise<PatientMatch | undefined> {
+	const sameName = (c: IDataObject) =>
+		normaliseName(c.firstName) === normaliseName(p.firstName) && normaliseName(c.lastName) === normaliseName(p.lastName);
+	if (typeof p.email === 'string') {
+		const found = await searchPatients(ctx, { email: p.email }, i);
+		if (found.length) {
+			const best = found.find((c) => sameName(c) && (!p.dob || c.dob === p.dob)) ?? found.find(sameName) ?? found[0];
+			return { patient: best, matchedBy: 'email' };
+		}
+	}
+	if (typeof p.firstName === 'string' && typeof p.lastName === 'string' && typeof p.dob === 'string') {
+		const found = await searchPatients(ctx, { firstName: p.firstName, lastName: p.lastName, dob: p.dob }, i);
+		if (found.length) return { patient: found[0], matchedBy: 'nameAndDob' };
+	}
+	return undefined;
+}
+
+export async function createPatient(ctx: Ctx, p: PatientInput, i: number): Promise<IDataObject> {
+	const { practiceId } = await getCredentials(ctx);
+	if (!p.lastName) throw new NodeOperationError(ctx.getNode(), 'A last name is required to create a MediRecords patient.', { itemIndex: i });
+	if (!p.firstName && p.oneNameOnly !== true) {
+		throw new NodeOperationError(ctx.getNode(), 'A first name is required to create a MediRecords patient (or set One Name Only).', {
+			itemIndex: i,
+			description: 'Patients created without a first name cannot be e-prescribed to later.',
+		});
+	}
+	const identifiable = typeof p.email === 'string' || (typeof p.dob === 'string' && typeof p.firstName === 'string');
+	return mediRecordsRequest(ctx, 'POST', '/v1/patients', {
+		body: { defaultPracticeId: practiceId, ...p },
+		sensitive: sensitiveValues(p),
+		itemIndex: i,
+		// A retried create first looks for the patient the failed attempt may have created.
+		recheck: identifiable ? async () => (await findPatient(ctx, p, i))?.patient : undefined,
+	});
+}
+
+/** MediRecords' PUT replaces the patient: send everything it holds, with the changes applied. */
+export async function updatePatient(ctx: Ctx, id: string, changes: PatientInput, i: number, current?: IDataObject): Promise<IDataObject> {
+	const existing = current ?? (await mediRecordsRequest<IDataObject>(ctx, 'GET', `/v1/patients/${encodeURIComponent(id)}`, { itemIndex: i }));
+	const body: IDataObject = { defaultPracticeId: existing.defaultPracticeId };
+	for (const f of PATIENT_FIELDS) {
+		if (existing[f] !== undefined && existing[f] !== null) body[f] = existing[f];
+	}
+	Object.assign(body, changes);
+	return mediRecordsRequest(ctx, 'PUT', `/v1/patients/${encodeURIComponent(id)}`, {
+		body,
+		sensitive: [...sensitiveValues(body), ...sensitiveValues(existing)],
+		itemIndex: i,
+	});
+}
+
+export async function upsertPatient(ctx: Ctx, p: PatientInput, i: number): Promise<IDataObject> {
+	const match = await findPatient(ctx, p, i);
+	if (!match) {
+		const created = await createPatient(ctx, p, i);
+		return { action: 'created', matchedBy: null, patientId: created.id, patient: created };
+	}
+	const id = String(match.patient.id);
+	const current = await mediRecordsRequest<IDataObject>(ctx, 'GET', `/v1/patients/${encodeURIComponent(id)}`, { itemIndex: i });
+	const changes = patientChanges(current, p);
+	if (!Object.keys(changes).length) {
+		return { action: 'unchanged', matchedBy: match.matchedBy, patientId: id, patient: current };
+	}
+	const updated = await updatePatient(ctx, id, changes, i, current);
+	return { action: 'updated', matchedBy: match.matchedBy, patientId: id, updatedFields: Object.keys(changes), patient: updated };
+}
+
+export async function executePatient(ctx: Ctx, operation: string, i: number): Promise<IDataObject | IDataObject[]> {
+	switch (operation) {
+		case 'get': {
+			const id = ctx.getNodeParameter('patientId', i) as string;
+			return mediRecordsRequest(ctx, 'GET', `/v1/patients/${encodeURIComponent(id.trim())}`, { itemIndex: i });
+		}
+		case 'search': {
+			const by = ctx.getNodeParameter('searchBy', i) as string;
+			const p = by === 'email' ? readInput(ctx, i, ['email'], 'none') : readInput(ctx, i, ['firstName', 'lastName', 'dob'], 'none');
+			if (by === 'nameDob' && (!p.firstName || !p.lastName || !p.dob)) {
+				throw new NodeOperationError(ctx.getNode(), 'Searching by name needs first name, last name and date of birth.', { itemIndex: i });
+			}
+			const criteria = by === 'email' ? { email: p.email } : { firstName: p.firstName, lastName: p.lastName, dob: p.dob };
+			return searchPatients(ctx, criteria, i);
+		}
+		case 'create': {
+			const p = readInput(ctx, i, ['email', 'firstName', 'lastName', 'dob'], 'additionalFields');
+			const existing = await findPatient(ctx, p, i);
+			if (existing) {
+				throw new NodeOperationError(ctx.getNode(), `A patient with the same ${existing.matchedBy === 'email' ? 'email' : 'name and date of birth'} already exists (id ${String(existing.patient.id)}).`, {
+					itemIndex: i,
+					description: 'Use "Create or Update" to update the existing patient instead of creating a duplicate.',
+				});
+			}
+			return createPatient(ctx, p, i);
+		}
+		case 'update': {
+			const id = (ctx.getNodeParameter('patientId', i) as string).trim();
+			const changes = readInput(ctx, i, [], 'updateFields');
+			if (!Object.keys(changes).length) throw new NodeOperationError(ctx.getNode(), 'No fields to update were given.', { itemIndex: i });
+			return updatePatient(ctx, id, changes, i);
+		}
+		case 'upsert': {
+			const p = readInput(ctx, i, ['email', 'firstName', 'lastName', 'dob'], 'additionalFields');
+			return upsertPatient(ctx, p, i);
+		}
+	}
+	throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not known for patients.`, { itemIndex: i });
+}

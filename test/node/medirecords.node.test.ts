@@ -1,0 +1,310 @@
+import type { IDataObject } from 'n8n-workflow';
+import { runNode, loadOptionsContext } from '../helpers/n8n';
+import { MR, startMediRecords } from '../helpers/medirecords';
+import type { MediRecordsSandbox } from '../../sandbox/medirecords';
+import { APPOINTMENT_TYPES, PRACTICE_ID, PRACTITIONERS, SANDBOX_TOKEN } from '../../sandbox/seed';
+import { setCredentials } from '../helpers/n8n';
+import { MediRecords } from '../../nodes/MediRecords/MediRecords.node';
+
+let sb: MediRecordsSandbox;
+beforeAll(async () => (sb = await startMediRecords()));
+afterAll(async () => sb.stop());
+beforeEach(() => {
+	sb.reset();
+	setCredentials('mediRecordsApi', { apiToken: SANDBOX_TOKEN, practiceId: PRACTICE_ID, baseUrl: sb.url });
+});
+
+const DIA = PRACTITIONERS.find((p) => p.key === 'dr-dia')!.providerId;
+const NURSE = PRACTITIONERS.find((p) => p.key === 'nurse')!.providerId;
+const ALT_FOLLOW = APPOINTMENT_TYPES.find((t) => t.name === 'Alternative Medicine Follow-up')!.id;
+const ALT_INITIAL = APPOINTMENT_TYPES.find((t) => t.name === 'Alternative Medicine Initial')!.id;
+
+const mr = (parameters: IDataObject, input?: IDataObject[], continueOnFail = false) =>
+	runNode({ type: 'mediRecords', ...MR, parameters, continueOnFail }, input);
+
+const upsert = (fields: IDataObject, additionalFields: IDataObject = {}) =>
+	mr({ resource: 'patient', operation: 'upsert', email: '', firstName: '', lastName: '', dob: '', ...fields, additionalFields });
+
+const ok = (r: Awaited<ReturnType<typeof mr>>) => {
+	if (r.error) throw r.error;
+	return r.outputs[0].map((i) => i.json);
+};
+
+async function patient(email = 'ana.citizen@example.com', lastName = 'Citizen'): Promise<string> {
+	const [p] = ok(await upsert({ email, firstName: 'Ana', lastName, dob: '1988-04-12' }, { mobilePhone: '+61400111222', gender: 'F' }));
+	return String(p.patientId);
+}
+
+const createParams = (patientId: string, extra: IDataObject = {}, options: IDataObject = {}): IDataObject => ({
+	resource: 'appointment',
+	operation: 'create',
+	patientId,
+	appointmentType: { __rl: true, mode: 'id', value: ALT_FOLLOW },
+	provider: { __rl: true, mode: 'id', value: DIA },
+	startTime: '2026-12-01T09:30:00+11:00',
+	durationMinutes: 0,
+	reminderMethod: 'SMS',
+	options,
+	...extra,
+});
+
+describe('Patient', () => {
+	test('Create or Update creates a new patient with every demographic field', async () => {
+		const [out] = ok(await upsert({ email: 'Ana.Citizen@Example.com', firstName: 'Ana', lastName: 'Citizen', dob: '1988-04-12' }, { mobilePhone: '+61400111222', gender: 'F', titleCode: 'MS' }));
+		expect(out.action).toBe('created');
+		const stored = sb.state.patients.get(String(out.patientId))!;
+		expect(stored).toMatchObject({ firstName: 'Ana', lastName: 'Citizen', dob: '1988-04-12', email: 'ana.citizen@example.com', mobilePhone: '+61400111222', gender: 'F', titleCode: 'MS', defaultPracticeId: PRACTICE_ID });
+	});
+
+	test('Create or Update finds by email and updates instead of duplicating', async () => {
+		const id = await patient();
+		const [out] = ok(await upsert({ email: 'ANA.CITIZEN@example.com', firstName: 'Ana', lastName: 'Citizen-Smith' }, { mobilePhone: '+61400999888' }));
+		expect(out).toMatchObject({ action: 'updated', matchedBy: 'email', patientId: id });
+		expect(out.updatedFields).toEqual(expect.arrayContaining(['lastName', 'mobilePhone']));
+		expect(sb.state.patients.size).toBe(1);
+		// PUT replaces the patient: fields not given this time are kept.
+		expect(sb.state.patients.get(id)).toMatchObject({ lastName: 'Citizen-Smith', mobilePhone: '+61400999888', dob: '1988-04-12', gender: 'F' });
+	});
+
+	test('Create or Update falls back to name + date of birth when the email is new', async () => {
+		const id = await patient();
+		const [out] = ok(await upsert({ email: 'ana.new@example.com', firstName: 'ana', lastName: 'CITIZEN', dob: '1988-04-12' }));
+		expect(out).toMatchObject({ action: 'updated', matchedBy: 'nameAndDob', patientId: id });
+		expect(sb.state.patients.get(id)!.email).toBe('ana.new@example.com');
+		expect(sb.state.patients.size).toBe(1);
+	});
+
+	test('Create or Update with nothing new reports unchanged and sends no PUT', async () => {
+		await patient();
+		const before = sb.state.requests.length;
+		const [out] = ok(await upsert({ email: 'ana.citizen@example.com', firstName: 'Ana', lastName: 'Citizen' }));
+		expect(out.action).toBe('unchanged');
+		expect(sb.state.requests.slice(before).some((r) => r.method === 'PUT')).toBe(false);
+	});
+
+	test('Create refuses a duplicate and points to Create or Update', async () => {
+		await patient();
+		const r = await mr({ resource: 'patient', operation: 'create', email: 'ana.citizen@example.com', firstName: 'Ana', lastName: 'Citizen', dob: '', additionalFields: {} });
+		expect(r.error?.message).toMatch(/already exists/);
+		expect(r.error?.description).toMatch(/Create or Update/);
+		expect(sb.state.patients.size).toBe(1);
+	});
+
+	test('Get, Search by email, Search by name + dob, Update', async () => {
+		const id = await patient();
+		expect(ok(await mr({ resource: 'patient', operation: 'get', patientId: id }))[0].lastName).toBe('Citizen');
+		expect(ok(await mr({ resource: 'patient', operation: 'search', searchBy: 'email', email: 'Ana.Citizen@example.com' })).map((p) => p.id)).toEqual([id]);
+		expect(ok(await mr({ resource: 'patient', operation: 'search', searchBy: 'nameDob', firstName: 'Ana', lastName: 'Citizen', dob: '1988-04-12' })).map((p) => p.id)).toEqual([id]);
+		expect(ok(await mr({ resource: 'patient', operation: 'search', searchBy: 'email', email: 'nobody@example.com' }))).toEqual([]);
+		ok(await mr({ resource: 'patient', operation: 'update', patientId: id, updateFields: { homePhone: '0299990000' } }));
+		expect(sb.state.patients.get(id)).toMatchObject({ homePhone: '0299990000', firstName: 'Ana', email: 'ana.citizen@example.com' });
+	});
+
+	test('a bad date of birth is refused before any call, without echoing it', async () => {
+		const r = await upsert({ email: 'x@example.com', firstName: 'Ana', lastName: 'Citizen', dob: '12/04/1988' });
+		expect(r.error?.message).toMatch(/YYYY-MM-DD/);
+		expect(r.error?.message).not.toContain('12/04/1988');
+		expect(sb.state.requests).toHaveLength(0);
+	});
+
+	test('MediRecords 400 comes back as NodeApiError with the API message and no PHI', async () => {
+		const r = await upsert({ email: 'not-an-email', firstName: 'Ana', lastName: 'Citizen' });
+		expect(r.error?.name).toBe('NodeApiError');
+		expect(r.error?.httpCode).toBe('400');
+		expect(r.error?.message).toMatch(/email is not a valid email address/);
+		const text = JSON.stringify({ m: r.error?.message, d: r.error?.description });
+		for (const phi of ['Ana', 'Citizen', 'not-an-email']) expect(text).not.toContain(phi);
+	});
+});
+
+describe('Appointment', () => {
+	test('Create converts the instant to practice-local time, looks up the interval code and sets the SMS reminder', async () => {
+		const pid = await patient();
+		const [a] = ok(await mr(createParams(pid, { startTime: '2026-11-30T22:30:00Z', durationMinutes: 45 }, { notes: 'Booked via Calendly' })));
+		expect(a).toMatchObject({ action: 'created', scheduleTime: '2026-12-01T09:30', providerId: DIA, appointmentTypeId: ALT_FOLLOW, appointmentStatus: 2, reminderMethod: 'SMS' });
+		expect(sb.durationMinutes(String(a.appointmentIntervalCode))).toBe(45);
+	});
+
+	test("Duration 0 uses the appointment type's duration", async () => {
+		const pid = await patient();
+		const [a] = ok(await mr(createParams(pid, { appointmentType: { __rl: true, mode: 'list', value: ALT_INITIAL } })));
+		expect(sb.durationMinutes(String(a.appointmentIntervalCode))).toBe(60);
+	});
+
+	test('End Time option sets the duration; long notes are truncated to 500', async () => {
+		const pid = await patient();
+		const [a] = ok(await mr(createParams(pid, {}, { endTime: '2026-12-01T10:00:00+11:00', notes: 'n'.repeat(900) })));
+		expect(sb.durationMinutes(String(a.appointmentIntervalCode))).toBe(30);
+		expect(Array.from(String(a.notes)).length).toBeLessThanOrEqual(500);
+	});
+
+	test('idempotent create: the same external reference returns the existing appointment', async () => {
+		const pid = await patient();
+		const ref = 'AAMkAGI2TG93AAA=event-1';
+		const [first] = ok(await mr(createParams(pid, {}, { externalReference: ref })));
+		const [second] = ok(await mr(createParams(pid, {}, { externalReference: ref })));
+		expect(first.action).toBe('created');
+		expect(second.action).toBe('existing');
+		expect(second.id).toBe(first.id);
+		expect(sb.state.appointments.size).toBe(1);
+	});
+
+	test('a double booking is refused by MediRecords with an actionable message', async () => {
+		const a = await patient('a@example.com');
+		const b = await patient('b@example.com', 'Other');
+		ok(await mr(createParams(a)));
+		const r = await mr(createParams(b));
+		expect(r.error?.message).toMatch(/provider already has an appointment/);
+		expect(r.error?.description).toMatch(/double booking/);
+		expect(sb.state.appointments.size).toBe(1);
+	});
+
+	test('Get, Update (reschedule) by reference, Cancel with a reason, Delete', async () => {
+		const pid = await patient();
+		const ref = 'evt-reschedule';
+		const [a] = ok(await mr(createParams(pid, {}, { externalReference: ref })));
+		expect(ok(await mr({ resource: 'appointment', operation: 'get', appointment: { __rl: true, mode: 'id', value: a.id } }))[0].id).toBe(a.id);
+
+		const [moved] = ok(
+			await mr({
+				resource: 'appointment',
+				operation: 'update',
+				appointment: { __rl: true, mode: 'reference', value: ref },
+				referenceLookup: { providerId: DIA },
+				updateFields: { startTime: '2026-12-02T14:00:00+11:00', durationMinutes: 60, providerId: NURSE },
+			}),
+		);
+		expect(moved).toMatchObject({ action: 'updated', id: a.id, scheduleTime: '2026-12-02T14:00', providerId: NURSE, previousScheduleTime: '2026-12-01T09:30' });
+		expect(String(sb.state.appointments.get(String(a.id))!.notes)).toContain('[ref:');
+
+		const noReason = await mr({ resource: 'appointment', operation: 'cancel', appointment: { __rl: true, mode: 'id', value: a.id }, cancellationReason: ' ' });
+		expect(noReason.error?.message).toMatch(/cancellation reason/);
+
+		const [cancelled] = ok(await mr({ resource: 'appointment', operation: 'cancel', appointment: { __rl: true, mode: 'reference', value: ref }, referenceLookup: { patientId: pid }, cancellationReason: 'Cancelled in Calendly' }));
+		expect(cancelled).toMatchObject({ action: 'cancelled', appointmentStatus: 8, cancellationReason: 'Cancelled in Calendly' });
+
+		const [again] = ok(await mr({ resource: 'appointment', operation: 'cancel', appointment: { __rl: true, mode: 'id', value: a.id }, cancellationReason: 'twice' }));
+		expect(again.action).toBe('alreadyCancelled');
+
+		const [deleted] = ok(await mr({ resource: 'appointment', operation: 'delete', appointment: { __rl: true, mode: 'id', value: a.id } }));
+		expect(deleted).toEqual({ id: a.id, message: 'Appointment deleted successfully' });
+		expect(sb.state.appointments.size).toBe(0);
+	});
+
+	test('an unknown reference fails clearly, or says not found when asked to carry on', async () => {
+		const failing = await mr({ resource: 'appointment', operation: 'cancel', appointment: { __rl: true, mode: 'reference', value: 'nope' }, referenceLookup: { providerId: DIA }, cancellationReason: 'x' });
+		expect(failing.error?.message).toMatch(/No MediRecords appointment carries this external reference/);
+		const [out] = ok(await mr({ resource: 'appointment', operation: 'cancel', appointment: { __rl: true, mode: 'reference', value: 'nope' }, referenceLookup: { providerId: DIA, ifNotFound: 'continue' }, cancellationReason: 'x' }));
+		expect(out).toEqual({ found: false });
+	});
+
+	test('Get Many pages through MediRecords beyond one page, with Return All and Limit', async () => {
+		const pid = await patient();
+		for (let d = 0; d < 125; d++) {
+			const day = new Date(Date.UTC(2027, 0, 1) + d * 86_400_000).toISOString().slice(0, 10);
+			sb.state.appointments.set(`appt-${d}`, {
+				id: `appt-${d}`, practiceId: PRACTICE_ID, patientId: pid, providerId: d % 2 ? DIA : NURSE, appointmentTypeId: ALT_FOLLOW,
+				scheduleTime: `${day}T09:00`, appointmentStatus: 2, appointmentIntervalCode: 'AIC06', notes: null,
+			});
+		}
+		const all = ok(await mr({ resource: 'appointment', operation: 'getAll', returnAll: true, filters: {} }));
+		expect(all).toHaveLength(125);
+		expect(new Set(all.map((a) => a.id)).size).toBe(125);
+		const pageCalls = sb.state.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/appointments'));
+		expect(pageCalls.length).toBe(2);
+
+		const limited = ok(await mr({ resource: 'appointment', operation: 'getAll', returnAll: false, limit: 30, filters: { providerId: DIA } }));
+		expect(limited).toHaveLength(30);
+		expect(limited.every((a) => a.providerId === DIA)).toBe(true);
+
+		const ranged = ok(await mr({ resource: 'appointment', operation: 'getAll', returnAll: true, filters: { from: '2027-01-01T00:00:00+11:00', to: '2027-01-10T23:59:00+11:00', status: 2 } }));
+		expect(ranged).toHaveLength(10);
+	});
+
+	test('Get Many filters by external reference', async () => {
+		const pid = await patient();
+		ok(await mr(createParams(pid, {}, { externalReference: 'evt-A' })));
+		ok(await mr(createParams(pid, { startTime: '2026-12-03T09:30:00+11:00' }, { externalReference: 'evt-B' })));
+		const found = ok(await mr({ resource: 'appointment', operation: 'getAll', returnAll: true, filters: { patientId: pid, externalReference: 'evt-B' } }));
+		expect(found).toHaveLength(1);
+		expect(found[0].scheduleTime).toBe('2026-12-03T09:30');
+	});
+});
+
+describe('Retries, errors and continueOnFail', () => {
+	test('429 is retried after Retry-After, then succeeds', async () => {
+		sb.inject({ match: 'GET /v1/practices/', status: 429, retryAfter: 1 });
+		const t0 = Date.now();
+		const [p] = ok(await mr({ resource: 'practice', operation: 'get' }));
+		expect(p.id).toBe(PRACTICE_ID);
+		expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
+		expect(sb.state.requests.filter((r) => r.method === 'GET')).toHaveLength(2);
+	});
+
+	test('500s are retried with backoff; too many fail clearly', async () => {
+		sb.inject({ match: 'GET /v1/practices/', status: 500, times: 2 });
+		expect(ok(await mr({ resource: 'practice', operation: 'get' }))[0].id).toBe(PRACTICE_ID);
+		sb.reset();
+		sb.inject({ match: 'GET /v1/practices/', status: 500, times: 10 });
+		const r = await mr({ resource: 'practice', operation: 'get' });
+		expect(r.error?.message).toMatch(/MediRecords: Injected fault 500/);
+		expect(r.error?.description).toMatch(/Tried 5 times/);
+		expect(sb.state.requests).toHaveLength(5);
+	}, 30000);
+
+	test('a create whose response was lost to a 500 is not booked twice (reference checked before retrying)', async () => {
+		const pid = await patient();
+		const before = sb.state.appointments.size;
+		// The sandbox books the appointment, then the client sees a 500 for that POST.
+		const realSet = sb.state.appointments.set.bind(sb.state.appointments);
+		let failOnce = true;
+		sb.state.appointments.set = (k, v) => {
+			const res = realSet(k, v);
+			if (failOnce) {
+				failOnce = false;
+				throw new Error('connection reset after commit');
+			}
+			return res;
+		};
+		const [a] = ok(await mr(createParams(pid, {}, { externalReference: 'evt-lost-response' })));
+		sb.state.appointments.set = realSet;
+		expect(a.action).toBe('existing');
+		expect(sb.state.appointments.size).toBe(before + 1);
+	});
+
+	test('401 names the credential; 404 practice names the practice id', async () => {
+		setCredentials('mediRecordsApi', { apiToken: 'wrong', practiceId: PRACTICE_ID, baseUrl: sb.url });
+		const r1 = await mr({ resource: 'practice', operation: 'get' });
+		expect(r1.error?.description).toMatch(/token was refused/);
+		setCredentials('mediRecordsApi', { apiToken: SANDBOX_TOKEN, practiceId: '00000000-0000-4000-8000-000000000000', baseUrl: sb.url });
+		const r2 = await mr({ resource: 'practice', operation: 'get' });
+		expect(r2.error?.httpCode).toBe('404');
+		expect(r2.error?.description).toMatch(/practice id/);
+	});
+
+	test('continueOnFail keeps going per item and pairs each output with its input', async () => {
+		const r = await mr(
+			{ resource: 'patient', operation: 'upsert', email: '={{$json.email}}', firstName: '={{$json.first}}', lastName: 'Citizen', dob: '', additionalFields: {} },
+			[{ email: 'one@example.com', first: 'One' }, { email: 'bad', first: 'Two' }, { email: 'three@example.com', first: 'Three' }],
+			true,
+		);
+		expect(r.error).toBeUndefined();
+		const items = r.outputs[0];
+		expect(items).toHaveLength(3);
+		expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(items[1].json.error).toMatch(/email is not a valid email address/);
+		expect(JSON.stringify(items[1].json)).not.toContain('Two');
+		expect(items[0].json.action).toBe('created');
+		expect(items[2].json.action).toBe('created');
+	});
+});
+
+describe('Appointment types, practice and dropdowns', () => {
+	test('Get Many appointment types with limit, and the searchable dropdown', async () => {
+		expect(ok(await mr({ resource: 'appointmentType', operation: 'getAll', returnAll: true, activeOnly: true }))).toHaveLength(APPOINTMENT_TYPES.length);
+		expect(ok(await mr({ resource: 'appointmentType', operation: 'getAll', returnAll: false, limit: 3, activeOnly: true }))).toHaveLength(3);
+		const ctx = loadOptionsContext({ type: 'mediRecords', ...MR, parameters: { resource: 'appointment', operation: 'create' } });
+		const res = await new MediRecords().methods.listSearch.searchAppointmentTypes.call(ctx, 'gaps');
+		expect(res.results.map((r) => r.name)).toEqual(['GAPS Coaching Initial (1 hr 30 mins)', 'GAPS Coaching Follow-up (45 mins)']);
+	});
+});

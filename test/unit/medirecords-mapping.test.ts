@@ -1,0 +1,132 @@
+import {
+	cleanPatient,
+	composeNotes,
+	hasReference,
+	intervalCodeFor,
+	parseDurationText,
+	patientChanges,
+	readIntervalCodes,
+	redact,
+	referenceMarker,
+	replaceNotesKeepingMarker,
+	retryAfterMs,
+	truncateNotes,
+} from '../../lib/medirecordsMapping';
+import { fromPracticeLocal, isPracticeLocal, minutesBetween, normaliseScheduleTime, toPracticeLocal } from '../../lib/medirecordsTime';
+
+describe('time conversion to practice-local scheduleTime', () => {
+	test.each([
+		['2026-12-01T09:30:00+11:00', 'Australia/Sydney', '2026-12-01T09:30'],
+		['2026-11-30T22:30:00Z', 'Australia/Sydney', '2026-12-01T09:30'],
+		['2026-06-01T09:30:00+10:00', 'Australia/Sydney', '2026-06-01T09:30'],
+		['2026-06-01T09:30:00+10:00', 'Australia/Perth', '2026-06-01T07:30'],
+		['2026-04-05T02:30:00+11:00', 'Australia/Sydney', '2026-04-05T02:30'],
+		['2026-04-05T02:30:00+10:00', 'Australia/Sydney', '2026-04-05T02:30'],
+		['2026-12-01T09:30:00.000-05:00', 'Australia/Sydney', '2026-12-02T01:30'],
+	])('%s in %s → %s', (iso, tz, local) => {
+		expect(toPracticeLocal(iso, tz)).toBe(local);
+	});
+
+	test('round trip through the practice zone, both DST sides', () => {
+		for (const iso of ['2026-01-15T00:00:00Z', '2026-07-15T00:00:00Z']) {
+			const local = toPracticeLocal(iso, 'Australia/Sydney');
+			expect(new Date(fromPracticeLocal(local, 'Australia/Sydney')).toISOString()).toBe(new Date(iso).toISOString());
+		}
+	});
+
+	test('refuses a time without an offset, an unknown zone and an end before the start', () => {
+		expect(() => toPracticeLocal('2026-12-01T09:30:00', 'Australia/Sydney')).toThrow(/offset/);
+		expect(() => toPracticeLocal('2026-12-01T09:30:00Z', 'Mars/Olympus')).toThrow(/Unknown time zone/);
+		expect(() => minutesBetween('2026-12-01T10:00:00Z', '2026-12-01T09:00:00Z')).toThrow(/after the start/);
+	});
+
+	test('practice-local input passes through; bad dates are refused', () => {
+		expect(normaliseScheduleTime('2026-12-01T09:30', 'Australia/Sydney')).toBe('2026-12-01T09:30');
+		expect(isPracticeLocal('2026-02-30T09:30')).toBe(false);
+		expect(minutesBetween('2026-12-01T09:30:00+11:00', '2026-12-01T10:15:00+11:00')).toBe(45);
+	});
+});
+
+describe('notes and external references', () => {
+	test('truncation keeps at most 500 characters without splitting a character', () => {
+		const long = '😀'.repeat(600);
+		const t = truncateNotes(long);
+		expect(Array.from(t)).toHaveLength(500);
+		expect(t.endsWith('…')).toBe(true);
+		expect(truncateNotes('short')).toBe('short');
+	});
+
+	test('the reference marker always survives truncation and fits in 500', () => {
+		const ref = 'AAMkAGI2TG93AAA='.repeat(10);
+		const notes = composeNotes('x'.repeat(800), ref)!;
+		expect(Array.from(notes).length).toBeLessThanOrEqual(500);
+		expect(hasReference(notes, ref)).toBe(true);
+		expect(hasReference(notes, `${ref}-other`)).toBe(false);
+		expect(referenceMarker(ref)).toMatch(/^\[ref:[0-9a-f]{20}\]$/);
+	});
+
+	test('replacing notes keeps the marker', () => {
+		const notes = composeNotes('first', 'evt-1')!;
+		const next = replaceNotesKeepingMarker(notes, 'Paid $79 (pi_123)');
+		expect(next.startsWith('Paid $79')).toBe(true);
+		expect(hasReference(next, 'evt-1')).toBe(true);
+	});
+});
+
+describe('durations and interval codes', () => {
+	test.each([
+		['30 mins', 30],
+		['4 hrs', 240],
+		['1 hr', 60],
+		['1 hr 30 mins', 90],
+		['45', 45],
+		['', undefined],
+		['soon', undefined],
+	])('%s → %s', (text, minutes) => expect(parseDurationText(text)).toBe(minutes));
+
+	test('codes are looked up from the code system, not assumed to be minutes', () => {
+		const codes = readIntervalCodes([
+			{ code: 'AIC06', description: '30 mins' },
+			{ code: 'AIC12', description: '1 hr' },
+		]);
+		expect(intervalCodeFor(60, codes)).toBe('AIC12');
+		expect(() => intervalCodeFor(35, codes)).toThrow(/no appointment interval of 35 minutes.*30, 60/);
+		expect(readIntervalCodes({ data: [{ value: 'X', display: '15 mins' }] })).toEqual([{ code: 'X', minutes: 15 }]);
+	});
+});
+
+describe('patients', () => {
+	test('clean: trims, lower-cases email, drops empties, checks the date of birth', () => {
+		expect(cleanPatient({ firstName: ' Ana ', email: 'Ana@Example.COM ', mobilePhone: '', dob: '1990-02-28' })).toEqual({
+			firstName: 'Ana',
+			email: 'ana@example.com',
+			dob: '1990-02-28',
+		});
+		expect(() => cleanPatient({ dob: '1990-02-30' })).toThrow(/real date/);
+		expect(() => cleanPatient({ dob: '28/02/1990' })).toThrow(/YYYY-MM-DD/);
+	});
+
+	test('changes: only differing fields, email compared case-insensitively', () => {
+		expect(patientChanges({ email: 'ANA@x.com', firstName: 'Ana', mobilePhone: null }, { email: 'ana@x.com', firstName: 'Ana', mobilePhone: '+61400000000' })).toEqual({
+			mobilePhone: '+61400000000',
+		});
+	});
+});
+
+describe('errors never carry patient data', () => {
+	test('redacts given values, and anything that looks like an email or phone', () => {
+		const msg = redact('Patient Jane Citizen (jane@example.com, +61 400 123 456) already exists', ['Jane', 'Citizen']);
+		expect(msg).not.toMatch(/Jane|Citizen|jane@|400 123/);
+		expect(msg).toContain('already exists');
+	});
+});
+
+describe('Retry-After', () => {
+	test('seconds, HTTP date, missing, capped', () => {
+		expect(retryAfterMs('2', 500)).toBe(2000);
+		expect(retryAfterMs(undefined, 500)).toBe(500);
+		const now = Date.parse('2026-11-25T00:00:00Z');
+		expect(retryAfterMs('Wed, 25 Nov 2026 00:00:03 GMT', 500, now)).toBe(3000);
+		expect(retryAfterMs('99999', 500)).toBe(120000);
+	});
+});
