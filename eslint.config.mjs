@@ -9,6 +9,7 @@ export default [
 			parser: tseslint.parser,
 			parserOptions: { sourceType: 'module', extraFileExtensions: ['.json'] },
 		},
+		plugins: { '@typescript-eslint': tseslint.plugin },
 	},
 	n8nCommunityNodesPlugin.configs.recommended,
 	{

@@ -1,0 +1,192 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { CatalogError, catalogFromParameters, parseCatalog, type Catalog } from '../../lib/catalog';
+import { listPractitioners, matchPayment, routeBooking, routeForm, type RouteResult } from '../../lib/routing';
+import { catalogFields } from './catalogFields';
+
+export const FORM_OUTPUTS = ['mini_intake', 'medical_history', 'gaps_assessment', 'weight_loss', 'mental_health', 'equine_therapy', 'waitlist'];
+const DEFAULT_SERVICE_OUTPUTS = 'alternative-medicine, gaps-coaching, weight-loss, counseling, equine-therapy';
+
+// Evaluated by the n8n editor to draw the outputs; kept as plain text so the build cannot rewrite it.
+const configuredOutputs = `(p) => {
+	const o = (n) => ({ type: 'main', displayName: n });
+	if (p.operation === 'routeBooking') {
+		const keys = String(p.serviceOutputs || '').split(',').map((s) => s.trim()).filter(Boolean);
+		return [...keys.map(o), o('Free Consultation'), o('Cancellation'), o('Unrouted')];
+	}
+	if (p.operation === 'routeForm') {
+		return ['Mini Intake', 'Medical History', 'GAPS Assessment', 'Weight Loss', 'Mental Health', 'Equine Therapy', 'Waitlist', 'Unrouted'].map(o);
+	}
+	if (p.operation === 'defineCatalog') return [o('Catalog')];
+	return [o('Main'), o('Unrouted')];
+}`;
+
+export class ServiceRouter implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Service Router',
+		name: 'serviceRouter',
+		icon: { light: 'file:servicerouter.svg', dark: 'file:servicerouter.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"]}}',
+		description: "Routes bookings, forms and payments to the clinic's services from one service catalog",
+		defaults: { name: 'Service Router' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: `={{(${configuredOutputs})($parameter)}}`,
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Define Catalog', value: 'defineCatalog', action: 'Define the service catalog', description: 'The clinic’s services, practitioners, forms and routing rules; attaches the checked catalog to each item' },
+					{ name: 'List Practitioners', value: 'listPractitioners', action: 'List practitioners for a service', description: 'Practitioners and Calendly links for the website, or the waitlist form' },
+					{ name: 'Match Payment', value: 'matchPayment', action: 'Match a stripe payment to a service', description: 'Which service a Stripe payment is for, and whether the amount matches the catalog' },
+					{ name: 'Route Booking', value: 'routeBooking', action: 'Route a calendar booking', description: 'Turn an Outlook event or Calendly booking into a normalised booking, one output per service' },
+					{ name: 'Route Form', value: 'routeForm', action: 'Route a jotform submission', description: 'Recognise the form, normalise the patient’s details, one output per form type' },
+				],
+				default: 'routeBooking',
+			},
+			...catalogFields,
+			{
+				displayName: 'Catalog',
+				name: 'catalog',
+				type: 'json',
+				default: '={{ $json.catalog }}',
+				description: 'The catalog from the "Load Service Catalog" step (the Service Catalog workflow attaches it to each item)',
+				displayOptions: { hide: { operation: ['defineCatalog'] } },
+			},
+			{
+				displayName: 'Service Outputs',
+				name: 'serviceOutputs',
+				type: 'string',
+				default: DEFAULT_SERVICE_OUTPUTS,
+				description: 'Service keys that get their own output, in order. Bookings for other services go to Unrouted.',
+				displayOptions: { show: { operation: ['routeBooking'] } },
+			},
+			{
+				displayName: 'Service',
+				name: 'service',
+				type: 'string',
+				default: '={{ $json.query?.service ?? $json.service }}',
+				description: 'Service key or name',
+				displayOptions: { show: { operation: ['listPractitioners'] } },
+			},
+			{
+				displayName: 'Booking Kind',
+				name: 'kind',
+				type: 'options',
+				options: [
+					{ name: 'Follow-up (Practitioners)', value: 'followUp' },
+					{ name: 'Free Initial Consultation (Consultant)', value: 'freeConsultation' },
+				],
+				default: 'followUp',
+				displayOptions: { show: { operation: ['listPractitioners'] } },
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const operation = this.getNodeParameter('operation', 0) as string;
+
+		if (operation === 'defineCatalog') {
+			const params: IDataObject = {};
+			for (const name of ['clinic', 'services', 'practitioners', 'forms', 'routing']) params[name] = this.getNodeParameter(name, 0, {}) as IDataObject;
+			let catalog: Catalog;
+			try {
+				catalog = parseCatalog(catalogFromParameters(params));
+			} catch (e) {
+				const problems = e instanceof CatalogError ? e.problems : [(e as Error).message];
+				throw new NodeOperationError(this.getNode(), `The service catalog has ${problems.length} problem(s): ${problems[0]}`, {
+					description: `Fix these in the Service Catalog workflow ("Clinic Catalog" node):\n- ${problems.join('\n- ')}`,
+				});
+			}
+			const attached: INodeExecutionData[] = items.map((item, i) => ({ json: { ...item.json, catalog: catalog as unknown as IDataObject }, pairedItem: { item: i } }));
+			if (!attached.length) attached.push({ json: { catalog: catalog as unknown as IDataObject }, pairedItem: { item: 0 } });
+			return [attached];
+		}
+
+		const outputNames = (() => {
+			if (operation === 'routeBooking') {
+				const keys = String(this.getNodeParameter('serviceOutputs', 0, DEFAULT_SERVICE_OUTPUTS)).split(',').map((s) => s.trim()).filter(Boolean);
+				return [...keys, 'freeConsultation', 'cancellation', 'unrouted'];
+			}
+			if (operation === 'routeForm') return [...FORM_OUTPUTS, 'unrouted'];
+			return ['main', 'unrouted'];
+		})();
+		const outputs: INodeExecutionData[][] = outputNames.map(() => []);
+		const put = (name: string, json: IDataObject, i: number) => outputs[outputNames.indexOf(name)].push({ json, pairedItem: { item: i } });
+		const unrouted = (i: number, reason: string, detail: string, input: IDataObject) => {
+			const { catalog: _c, ...original } = input;
+			put('unrouted', { reason, detail, operation, input: original }, i);
+		};
+
+		for (let i = 0; i < items.length; i++) {
+			const input = items[i].json;
+			let catalog: Catalog;
+			try {
+				const raw = this.getNodeParameter('catalog', i, '') as unknown;
+				if (raw === undefined || raw === null || raw === '') throw new Error('no catalog');
+				catalog = parseCatalog(typeof raw === 'string' ? JSON.parse(raw) : raw);
+			} catch (e) {
+				const detail = e instanceof CatalogError ? `Fix the Service Catalog workflow: ${e.problems.join('; ')}` : 'No catalog reached this node. Put "Load Service Catalog" (Execute Workflow → Service Catalog) before it.';
+				if (this.continueOnFail()) {
+					unrouted(i, 'no_catalog', detail, input);
+					continue;
+				}
+				throw new NodeOperationError(this.getNode(), 'The service catalog is missing or invalid.', { itemIndex: i, description: detail });
+			}
+			const { catalog: _drop, ...payload } = input;
+			let result: RouteResult<object>;
+			let outputName = 'main';
+			switch (operation) {
+				case 'routeBooking': {
+					const deleted = payload.changeType === 'deleted' || (payload.event as IDataObject | undefined)?.isCancelled === true || payload.isCancelled === true;
+					if (deleted) {
+						const mailbox = String(payload.mailbox ?? '').toLowerCase();
+						const practitioner = catalog.practitioners.find((p) => p.mailbox === mailbox);
+						const eventId = String(payload.eventId ?? (payload.event as IDataObject | undefined)?.id ?? payload.id ?? '');
+						if (!practitioner || !eventId) {
+							unrouted(i, 'unknown_cancellation', 'A deleted or cancelled event came from a calendar that is not in the catalog, or carried no event id.', input);
+							continue;
+						}
+						put('cancellation', { changeType: 'deleted', eventId, mailbox, practitioner: practitioner.key, providerId: practitioner.providerId }, i);
+						continue;
+					}
+					const routed = routeBooking(catalog, payload);
+					if (routed.ok) {
+						outputName = routed.value.kind === 'freeConsultation' ? 'freeConsultation' : routed.value.service;
+						if (!outputNames.includes(outputName)) {
+							unrouted(i, 'no_output_for_service', `Service "${outputName}" has no output on this node. Add it to Service Outputs.`, input);
+							continue;
+						}
+						put(outputName, { ...(routed.value as unknown as IDataObject), changeType: payload.changeType ?? 'created' }, i);
+						continue;
+					}
+					result = routed;
+					break;
+				}
+				case 'routeForm': {
+					const routed = routeForm(catalog, (payload.body as IDataObject) ?? payload);
+					if (routed.ok) outputName = routed.value.formType;
+					result = routed;
+					break;
+				}
+				case 'matchPayment':
+					result = matchPayment(catalog, (payload.body as IDataObject) ?? payload);
+					break;
+				case 'listPractitioners':
+					result = listPractitioners(catalog, this.getNodeParameter('service', i, '') as string, this.getNodeParameter('kind', i, 'followUp') as 'followUp' | 'freeConsultation');
+					break;
+				default:
+					throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}".`);
+			}
+			if (result.ok) put(outputName, result.value as IDataObject, i);
+			else unrouted(i, result.reason, result.detail, input);
+		}
+		return outputs;
+	}
+}

@@ -1,0 +1,134 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { BOOKING_KINDS, FORM_TYPES } from '../../lib/catalog';
+
+const show = { show: { operation: ['defineCatalog'] } };
+const FORM_TYPE_OPTIONS = FORM_TYPES.map((t) => ({ name: t.replace(/_/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase()), value: t }));
+const KIND_OPTIONS = [
+	{ name: 'Any', value: '' },
+	{ name: 'Free Initial Consultation', value: 'freeConsultation' },
+	{ name: 'Initial (Paid)', value: 'initial' },
+	{ name: 'Follow-up (Paid)', value: 'followUp' },
+].filter((k) => k.value === '' || (BOOKING_KINDS as readonly string[]).includes(k.value));
+
+/** The clinic's catalog as forms in the n8n UI: ops add a row, never edit JSON. */
+export const catalogFields: INodeProperties[] = [
+	{
+		displayName: 'This node is the one place the clinic is described. Every workflow loads it through "Load Service Catalog". Each change is checked when the workflow runs, and a mistake names the entry.',
+		name: 'catalogNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Clinic',
+		name: 'clinic',
+		type: 'collection',
+		placeholder: 'Add Setting',
+		default: { name: '', siteOrigin: '' },
+		displayOptions: show,
+		options: [
+			{ displayName: 'Currency', name: 'currency', type: 'string', default: 'AUD' },
+			{ displayName: 'Default Phone Country', name: 'defaultCountry', type: 'options', options: ['AU', 'NZ', 'GB', 'IE', 'US', 'CA'].map((c) => ({ name: c, value: c })), default: 'AU' },
+			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+			{ displayName: 'Price Tolerance', name: 'priceTolerance', type: 'number', typeOptions: { numberPrecision: 2 }, default: 0.5, description: 'How far (in dollars) a payment may differ from the catalog price and still match' },
+			{ displayName: 'Time Zone', name: 'timeZone', type: 'string', default: 'Australia/Sydney' },
+			{ displayName: 'Waitlist Form URL', name: 'waitlistFormUrl', type: 'string', default: '' },
+			{ displayName: 'Website Origin', name: 'siteOrigin', type: 'string', default: '', placeholder: 'https://www.clinic.example', description: 'Only this site may call the service calendars endpoint (CORS)' },
+		],
+	},
+	{
+		displayName: 'Services',
+		name: 'services',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		placeholder: 'Add Service',
+		default: {},
+		displayOptions: show,
+		options: [
+			{
+				displayName: 'Service',
+				name: 'values',
+				values: [
+					{ displayName: 'Key', name: 'key', type: 'string', default: '', placeholder: 'gaps-coaching', description: 'Short id used by routing rules and forms; lower-case, no spaces' },
+					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+					{ displayName: 'Status', name: 'status', type: 'options', options: [{ name: 'Active (Taking Bookings)', value: 'active' }, { name: 'Waitlist (Not Open Yet)', value: 'waitlist' }], default: 'waitlist' },
+					{ displayName: 'Initial Price', name: 'initialPrice', type: 'string', default: '', description: 'Dollars; empty while not set' },
+					{ displayName: 'Follow-up Price', name: 'followUpPrice', type: 'string', default: '' },
+					{ displayName: 'Intake Form Type', name: 'intakeForm', type: 'options', options: [{ name: 'None', value: '' }, ...FORM_TYPE_OPTIONS], default: '' },
+					{ displayName: 'Initial Appointment Type ID', name: 'initialAppointmentTypeId', type: 'string', default: '', description: 'MediRecords appointment type UUID' },
+					{ displayName: 'Follow-up Appointment Type ID', name: 'followUpAppointmentTypeId', type: 'string', default: '' },
+					{ displayName: 'Free Consultation Appointment Type ID', name: 'freeConsultationAppointmentTypeId', type: 'string', default: '' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Practitioners',
+		name: 'practitioners',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		placeholder: 'Add Practitioner',
+		default: {},
+		displayOptions: show,
+		options: [
+			{
+				displayName: 'Practitioner',
+				name: 'values',
+				values: [
+					{ displayName: 'Key', name: 'key', type: 'string', default: '', placeholder: 'dr-dia' },
+					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+					{ displayName: 'Office 365 Mailbox', name: 'mailbox', type: 'string', default: '', placeholder: 'name@clinic.example', description: 'The calendar Calendly writes bookings into; Graph notifications are subscribed for it' },
+					{ displayName: 'MediRecords Provider ID', name: 'providerId', type: 'string', default: '' },
+					{ displayName: 'Services', name: 'services', type: 'string', default: '', placeholder: 'alternative-medicine, weight-loss', description: 'Service keys this practitioner delivers, separated by commas' },
+					{ displayName: 'Consultant (Free Consultations)', name: 'consultant', type: 'boolean', default: false },
+					{ displayName: 'Calendly Links', name: 'calendlyLinks', type: 'string', typeOptions: { rows: 3 }, default: '', placeholder: 'Alternative Medicine Follow-up | https://calendly.com/clinic-dr-dia/alt-med | alternative-medicine', description: 'One per line: Calendly event type name | scheduling link | service key (optional)' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Forms',
+		name: 'forms',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		placeholder: 'Add Form',
+		default: {},
+		displayOptions: show,
+		options: [
+			{
+				displayName: 'Form',
+				name: 'values',
+				values: [
+					{ displayName: 'JotForm Form ID', name: 'formId', type: 'string', default: '' },
+					{ displayName: 'Type', name: 'type', type: 'options', options: FORM_TYPE_OPTIONS, default: 'mini_intake' },
+					{ displayName: 'Service Key', name: 'service', type: 'string', default: '', description: 'Leave empty when the form asks which service' },
+					{ displayName: 'Field Map', name: 'fieldMap', type: 'string', typeOptions: { rows: 4 }, default: '', placeholder: 'q3_fullName = fullName\nq4_email = email', description: 'One per line: JotForm question = patient field (fullName, firstName, lastName, email, phone, dob, gender, service, address, notes)' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Routing Rules',
+		name: 'routing',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		placeholder: 'Add Rule',
+		default: {},
+		displayOptions: show,
+		description: 'How a booking is recognised. The first rule that matches and names a service decides the service; the first that names a kind decides the kind.',
+		options: [
+			{
+				displayName: 'Rule',
+				name: 'values',
+				values: [
+					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+					{ displayName: 'Service Key', name: 'service', type: 'string', default: '' },
+					{ displayName: 'Booking Kind', name: 'kind', type: 'options', options: KIND_OPTIONS, default: '' },
+					{ displayName: 'Subject Pattern', name: 'subject', type: 'string', default: '', placeholder: 'GAPS', description: 'Matched against the Outlook subject (case-insensitive regular expression)' },
+					{ displayName: 'Event Type Pattern', name: 'eventType', type: 'string', default: '', description: 'Matched against the Calendly event type name' },
+					{ displayName: 'Organiser Mailbox', name: 'organizer', type: 'string', default: '' },
+				],
+			},
+		],
+	},
+];

@@ -1,0 +1,83 @@
+/** Realistic inputs: Graph events as Calendly writes them into Outlook, Calendly, JotForm and Stripe bodies. */
+import { readFileSync } from 'fs';
+import path from 'path';
+import type { IDataObject } from 'n8n-workflow';
+import { catalogFromParameters, parseCatalog, type Catalog } from '../../lib/catalog';
+
+export function shippedWorkflow(file: string): { nodes: Array<{ name: string; type: string; parameters: IDataObject }>; [k: string]: unknown } {
+	return JSON.parse(readFileSync(path.join(__dirname, '../../workflows', file), 'utf8'));
+}
+
+export function catalogParameters(): IDataObject {
+	return shippedWorkflow('service-catalog.json').nodes.find((n) => n.name === 'Clinic Catalog')!.parameters;
+}
+
+export function shippedCatalog(): Catalog {
+	return parseCatalog(catalogFromParameters(catalogParameters()));
+}
+
+let n = 0;
+export function graphEvent(o: { subject: string; mailbox: string; start?: string; end?: string; name?: string; email?: string; body?: string; id?: string }): IDataObject {
+	n++;
+	return {
+		id: o.id ?? `AAMkAGI2TG93AAA-event-${n}`,
+		iCalUId: `040000008200E00074C5B7101A82E008000000-${n}`,
+		subject: o.subject,
+		start: { dateTime: o.start ?? '2026-12-01T22:30:00.0000000', timeZone: 'UTC' },
+		end: { dateTime: o.end ?? '2026-12-01T23:00:00.0000000', timeZone: 'UTC' },
+		organizer: { emailAddress: { name: 'Practitioner', address: o.mailbox } },
+		attendees: [
+			{ type: 'required', emailAddress: { name: o.name ?? 'Ana Citizen', address: o.email ?? 'ana.citizen@example.com' } },
+			{ type: 'required', emailAddress: { name: 'Practitioner', address: o.mailbox } },
+		],
+		body: {
+			contentType: 'html',
+			content:
+				o.body ??
+				'<html><body><p>Event Name: ' + o.subject + '</p><p>Phone Number: 0400 111 222</p><p>Date of Birth: 12/04/1988</p><p>What would you like help with?<br>Energy and sleep</p></body></html>',
+		},
+		isCancelled: false,
+	};
+}
+
+export function calendlyInvitee(o: { eventName: string; host: string; email?: string; start?: string; amount?: number }): IDataObject {
+	return {
+		event: 'invitee.created',
+		created_at: '2026-11-25T01:00:00.000000Z',
+		payload: {
+			uri: 'https://api.calendly.com/scheduled_events/EV1/invitees/INV1',
+			email: o.email ?? 'Ben.Lee@Example.com',
+			name: 'Ben Lee',
+			first_name: 'Ben',
+			last_name: 'Lee',
+			text_reminder_number: '+61 412 345 678',
+			questions_and_answers: [{ question: 'Date of birth', answer: '1990-07-03' }],
+			scheduled_event: {
+				uri: 'https://api.calendly.com/scheduled_events/EV1',
+				name: o.eventName,
+				start_time: o.start ?? '2026-12-02T23:00:00.000000Z',
+				end_time: '2026-12-02T23:30:00.000000Z',
+				event_type: 'https://api.calendly.com/event_types/ET1',
+				event_memberships: [{ user_email: o.host }],
+			},
+			payment: o.amount ? { external_id: 'pi_3Q', provider: 'stripe', amount: o.amount, currency: 'AUD', successful: true } : null,
+			rescheduled: false,
+		},
+	};
+}
+
+export function jotform(formID: string, answers: IDataObject, extra: IDataObject = {}): IDataObject {
+	return {
+		formID,
+		submissionID: `58${formID.slice(-4)}000${++n}`,
+		formTitle: 'Clinic form',
+		ip: '203.0.113.9',
+		pretty: 'Full Name:Ana Citizen',
+		rawRequest: JSON.stringify({ slug: `submit/${formID}`, event_id: '1700000000_123', ...answers }),
+		...extra,
+	};
+}
+
+export function stripeEvent(type: string, object: IDataObject, id = `evt_${++n}`): IDataObject {
+	return { id, object: 'event', type, created: 1764032400, livemode: false, data: { object } };
+}
