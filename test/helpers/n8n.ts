@@ -146,7 +146,7 @@ export function setCredentials(type: string, data: ICredentialDataDecryptedObjec
 	credentialsHelper.store[type] = { ...data };
 }
 
-function additionalData(hooks: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
+function additionalData(hooks: ExecutionLifecycleHooks, overrides: IDataObject = {}): IWorkflowExecuteAdditionalData {
 	const data = {
 		hooks,
 		credentialsHelper,
@@ -154,7 +154,7 @@ function additionalData(hooks: ExecutionLifecycleHooks): IWorkflowExecuteAdditio
 		currentNodeParameters: undefined,
 		restApiUrl: 'http://localhost:5678/rest',
 		instanceBaseUrl: 'http://localhost:5678/',
-		webhookBaseUrl: 'http://localhost:5678/webhook/',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
 		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting/',
 		webhookTestBaseUrl: 'http://localhost:5678/webhook-test/',
 		formWaitingBaseUrl: 'http://localhost:5678/form-waiting/',
@@ -170,6 +170,7 @@ function additionalData(hooks: ExecutionLifecycleHooks): IWorkflowExecuteAdditio
 		startRunnerTask: async () => {
 			throw new Error('Code runners are not available in node tests');
 		},
+		...overrides,
 	};
 	return data as unknown as IWorkflowExecuteAdditionalData;
 }
@@ -209,9 +210,9 @@ export interface NodeRun {
 }
 
 /** Executes one node with the given input items through WorkflowExecute. */
-export async function runNode(spec: NodeSpec, input: IDataObject[] = [{}]): Promise<NodeRun> {
-	const node = makeNode(spec);
-	const workflow = makeWorkflow([node]);
+export async function runNode(spec: NodeSpec, input: IDataObject[] = [{}], opts: { overrides?: IDataObject; workflow?: Workflow; node?: INode } = {}): Promise<NodeRun> {
+	const node = opts.node ?? makeNode(spec);
+	const workflow = opts.workflow ?? makeWorkflow([node]);
 	const workflowData = { id: 'wf-test', name: 'test', nodes: [node], connections: {}, active: false } as unknown as IWorkflowBase;
 	const hooks = new ExecutionLifecycleHooks('manual', randomUUID(), workflowData);
 	let resolveRun!: (r: IRun) => void;
@@ -227,7 +228,7 @@ export async function runNode(spec: NodeSpec, input: IDataObject[] = [{}]): Prom
 			nodeExecutionStack: [{ node, data: { main: [input.map((json, i) => ({ json, pairedItem: { item: i } }))] }, source: null }],
 		},
 	} as unknown as IRunExecutionData;
-	const execute = new WorkflowExecute(additionalData(hooks), 'manual', runExecutionData);
+	const execute = new WorkflowExecute(additionalData(hooks, opts.overrides), 'manual', runExecutionData);
 	await execute.processRunExecutionData(workflow);
 	const run = await done.promise;
 	const taskData = run.data.resultData.runData[node.name]?.[0];
@@ -243,12 +244,15 @@ export function loadOptionsContext(spec: NodeSpec, path = 'parameters'): LoadOpt
 	return new LoadOptionsContext(workflow, node, additionalData(hooks), path);
 }
 
-export function hookContext(workflow: Workflow, node: INode, webhookData: IWebhookData, activation: WorkflowActivateMode = 'activate'): HookContext {
+export function hookContext(workflow: Workflow, node: INode, webhookData: IWebhookData, overrides: IDataObject, activation: WorkflowActivateMode = 'activate'): HookContext {
 	const hooks = new ExecutionLifecycleHooks('trigger', randomUUID(), {} as IWorkflowBase);
-	return new HookContext(workflow, node, additionalData(hooks), 'trigger', activation, webhookData);
+	return new HookContext(workflow, node, additionalData(hooks, overrides), 'trigger', activation, webhookData);
 }
 
-export function webhookContext(workflow: Workflow, node: INode, webhookData: IWebhookData): WebhookContext {
+export function webhookContext(workflow: Workflow, node: INode, webhookData: IWebhookData, overrides: IDataObject): WebhookContext {
 	const hooks = new ExecutionLifecycleHooks('webhook', randomUUID(), {} as IWorkflowBase);
-	return new WebhookContext(workflow, node, additionalData(hooks), 'webhook', webhookData, [], null);
+	return new WebhookContext(workflow, node, additionalData(hooks, overrides), 'webhook', webhookData, [], null);
 }
+
+/** Runs a node with extra additional data (for example the instance base URL). */
+export { additionalData as makeAdditionalData };

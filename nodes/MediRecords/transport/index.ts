@@ -123,6 +123,11 @@ export async function mediRecordsRequest<T = IDataObject>(
 		const status = res.statusCode;
 		if (status < 400) return res.body as T;
 
+		if (status === 409 && method === 'POST') {
+			// A concurrent execution may have booked the same reference a moment earlier.
+			const found = await recheck();
+			if (found !== undefined) return found;
+		}
 		const retryable = status === 429 || (status >= 500 && (canRetryServerError || status === 503));
 		if (retryable && attempt < maxRetries) {
 			const wait = status === 429 || status === 503 ? retryAfterMs(res.headers['retry-after'], backoffMs(attempt, baseDelay)) : backoffMs(attempt, baseDelay);

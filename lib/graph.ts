@@ -1,0 +1,161 @@
+/** Pure rules for Microsoft Graph change notifications and subscription upkeep. */
+import { createHmac, timingSafeEqual } from 'crypto';
+
+/**
+ * The clientState Graph echoes in every notification. It is derived (HMAC-SHA256)
+ * from the credential's notification secret and the workflow's notification URL:
+ * unguessable, different for every workflow, and computable by the upkeep
+ * workflow when it recreates a subscription Graph dropped, without either
+ * workflow having to read the other's state.
+ */
+export function clientStateFor(secret: string, notificationUrl: string): string {
+	if (!secret) throw new Error('The Microsoft Graph credential has no notification secret; set one so notifications can be authenticated.');
+	return createHmac('sha256', secret).update(notificationUrl.trim().toLowerCase()).digest('base64url');
+}
+
+export function constantTimeEqual(a: unknown, b: string): boolean {
+	if (typeof a !== 'string') return false;
+	const x = Buffer.from(a);
+	const y = Buffer.from(b);
+	if (x.length !== y.length) {
+		timingSafeEqual(y, y);
+		return false;
+	}
+	return timingSafeEqual(x, y);
+}
+
+export interface Notification {
+	subscriptionId?: string;
+	changeType?: string;
+	resource?: string;
+	clientState?: unknown;
+	resourceData?: { id?: string };
+	lifecycleEvent?: string;
+	subscriptionExpirationDateTime?: string;
+	tenantId?: string;
+}
+
+/** "Users/{id}/Events/{eventId}" → { user, eventId } (case as Graph sends it varies). */
+export function parseResource(resource: string | undefined): { user?: string; eventId?: string } {
+	// Both "Users/{id}/Events/{id}" and the older "Users('{id}')/Events('{id}')".
+	const m = /^\/?users(?:\/|\(')([^/')]+)'?\)?\/(?:calendar\/)?events(?:\/|\(')([^/'?)]+)/i.exec(String(resource ?? ''));
+	if (!m) return {};
+	return { user: decodeURIComponent(m[1]), eventId: decodeURIComponent(m[2]) };
+}
+
+export function subscriptionResource(mailbox: string): string {
+	return `users/${mailbox.trim().toLowerCase()}/events`;
+}
+
+export function mailboxOfResource(resource: string | undefined): string | undefined {
+	const m = /^\/?users\/([^/]+)\/events$/i.exec(String(resource ?? ''));
+	return m ? decodeURIComponent(m[1]).toLowerCase() : undefined;
+}
+
+export interface DistinctChange {
+	user: string;
+	eventId: string;
+	subscriptionId?: string;
+	changeTypes: string[];
+}
+
+/**
+ * Splits a notification POST into authentic and spoofed notifications and
+ * collapses the authentic ones to one entry per event (Graph repeats and
+ * reorders notifications; the event's current state is fetched once).
+ */
+export function collapse(notifications: Notification[], clientState: string): { changes: DistinctChange[]; rejected: number; unreadable: number } {
+	const byEvent = new Map<string, DistinctChange>();
+	let rejected = 0;
+	let unreadable = 0;
+	for (const n of notifications) {
+		if (!constantTimeEqual(n?.clientState, clientState)) {
+			rejected++;
+			continue;
+		}
+		const { user, eventId } = parseResource(n.resource ?? '');
+		const id = n.resourceData?.id ?? eventId;
+		if (!user || !id) {
+			unreadable++;
+			continue;
+		}
+		const key = `${user.toLowerCase()}|${id}`;
+		const entry = byEvent.get(key) ?? { user: user.toLowerCase(), eventId: id, subscriptionId: n.subscriptionId, changeTypes: [] };
+		if (n.changeType && !entry.changeTypes.includes(n.changeType)) entry.changeTypes.push(n.changeType);
+		byEvent.set(key, entry);
+	}
+	return { changes: [...byEvent.values()], rejected, unreadable };
+}
+
+export interface SeenEvent {
+	changeKey?: string;
+	iCalUId?: string;
+	mailbox: string;
+	start?: string;
+	at: number;
+}
+
+/** A bounded record of what was emitted, oldest dropped first. */
+export function remember(store: Record<string, SeenEvent>, eventId: string, value: SeenEvent, max = 5000): void {
+	delete store[eventId];
+	store[eventId] = value;
+	const keys = Object.keys(store);
+	for (let i = 0; i < keys.length - max; i++) delete store[keys[i]];
+}
+
+export interface ExistingSubscription {
+	id: string;
+	resource: string;
+	notificationUrl: string;
+	expirationDateTime: string;
+}
+
+export interface UpkeepPlan {
+	renew: ExistingSubscription[];
+	keep: ExistingSubscription[];
+	create: Array<{ mailbox: string; resource: string; previouslyKnown: boolean }>;
+	remove: Array<{ sub: ExistingSubscription; why: 'orphan' | 'duplicate' }>;
+}
+
+/** Desired (mailboxes × our URL) against what Graph has: what to renew, create and delete. */
+export function planUpkeep(
+	desiredMailboxes: string[],
+	existing: ExistingSubscription[],
+	notificationUrl: string,
+	opts: { now: number; renewWithinMs: number; known: Record<string, string> },
+): UpkeepPlan {
+	const ours = existing.filter((s) => s.notificationUrl.trim().toLowerCase() === notificationUrl.trim().toLowerCase());
+	const wanted = new Map(desiredMailboxes.map((m) => [subscriptionResource(m), m.trim().toLowerCase()]));
+	const plan: UpkeepPlan = { renew: [], keep: [], create: [], remove: [] };
+	const byResource = new Map<string, ExistingSubscription[]>();
+	for (const s of ours) {
+		const r = s.resource.replace(/^\//, '').toLowerCase();
+		if (!wanted.has(r)) {
+			plan.remove.push({ sub: s, why: 'orphan' });
+			continue;
+		}
+		byResource.set(r, [...(byResource.get(r) ?? []), s]);
+	}
+	for (const [resource, mailbox] of wanted) {
+		const subs = (byResource.get(resource) ?? []).sort((a, b) => Date.parse(b.expirationDateTime) - Date.parse(a.expirationDateTime));
+		if (!subs.length) {
+			plan.create.push({ mailbox, resource, previouslyKnown: Boolean(opts.known[resource]) });
+			continue;
+		}
+		const [best, ...extra] = subs;
+		for (const e of extra) plan.remove.push({ sub: e, why: 'duplicate' });
+		if (Date.parse(best.expirationDateTime) - opts.now <= opts.renewWithinMs) plan.renew.push(best);
+		else plan.keep.push(best);
+	}
+	return plan;
+}
+
+export function isBeyondMaxLifetime(message: unknown): boolean {
+	return /beyond allowed max|can only be \d+ minutes in the future|expiration.*(too far|exceeds)/i.test(String(message ?? ''));
+}
+
+export function chunk<T>(list: T[], size: number): T[][] {
+	const out: T[][] = [];
+	for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+	return out;
+}

@@ -1,0 +1,113 @@
+import { PageIterator } from '@microsoft/microsoft-graph-client';
+import type { IDataObject } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+import { chunk, isBeyondMaxLifetime, subscriptionResource, type ExistingSubscription } from '../../lib/graph';
+import { retryAfterMs } from '../../lib/medirecordsMapping';
+import { graphClient, type GraphContext } from './graphTransport';
+
+export interface BatchStep {
+	id: string;
+	method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+	url: string;
+	body?: IDataObject;
+}
+
+export interface BatchResult {
+	id: string;
+	status: number;
+	body?: IDataObject;
+	headers?: Record<string, string>;
+}
+
+/** Lists every subscription of the app, following @odata.nextLink with the Graph client's PageIterator. */
+export async function listSubscriptions(ctx: GraphContext): Promise<ExistingSubscription[]> {
+	const client = await graphClient(ctx);
+	const first = await client.api('/subscriptions').get();
+	const all: ExistingSubscription[] = [];
+	const it = new PageIterator(client, first, (s: ExistingSubscription) => {
+		all.push(s);
+		return true;
+	});
+	await it.iterate();
+	return all;
+}
+
+/** Sends steps through $batch, 20 per call; steps Graph throttles (429/503) are sent again after Retry-After. */
+export async function runBatch(ctx: GraphContext, steps: BatchStep[], maxRounds = 4): Promise<Map<string, BatchResult>> {
+	const client = await graphClient(ctx);
+	const results = new Map<string, BatchResult>();
+	let todo = steps;
+	for (let round = 0; todo.length && round < maxRounds; round++) {
+		let waitMs = 0;
+		const again: BatchStep[] = [];
+		for (const group of chunk(todo, 20)) {
+			const body = {
+				requests: group.map((s) => ({ id: s.id, method: s.method, url: s.url, ...(s.body ? { body: s.body, headers: { 'Content-Type': 'application/json' } } : {}) })),
+			};
+			const res = (await client.api('/$batch').post(body)) as { responses: BatchResult[] };
+			for (const r of res.responses ?? []) {
+				if ((r.status === 429 || r.status === 503) && round < maxRounds - 1) {
+					waitMs = Math.max(waitMs, retryAfterMs(r.headers?.['Retry-After'] ?? r.headers?.['retry-after'], 1000 * 2 ** round, Date.now(), 60_000));
+					again.push(group.find((s) => s.id === r.id)!);
+				} else results.set(r.id, r);
+			}
+		}
+		todo = again;
+		if (todo.length) await sleep(waitMs);
+	}
+	return results;
+}
+
+export interface SubscriptionSpec {
+	mailbox: string;
+	notificationUrl: string;
+	lifecycleUrl?: string;
+	clientState: string;
+	lifetimeMinutes: number;
+	fallbackLifetimeMinutes: number;
+}
+
+export function expiryIn(minutes: number): string {
+	return new Date(Date.now() + minutes * 60_000).toISOString();
+}
+
+export function createStep(id: string, spec: SubscriptionSpec, minutes: number): BatchStep {
+	return {
+		id,
+		method: 'POST',
+		url: '/subscriptions',
+		body: {
+			changeType: 'created,updated,deleted',
+			notificationUrl: spec.notificationUrl,
+			...(spec.lifecycleUrl ? { lifecycleNotificationUrl: spec.lifecycleUrl } : {}),
+			resource: subscriptionResource(spec.mailbox),
+			expirationDateTime: expiryIn(minutes),
+			clientState: spec.clientState,
+			latestSupportedTlsVersion: 'v1_2',
+		},
+	};
+}
+
+export function errorMessage(body: unknown): string {
+	const b = body as { error?: { message?: string } } | undefined;
+	return b?.error?.message ?? 'no message';
+}
+
+/**
+ * Creates or renews through $batch; a step refused as "beyond allowed max" is
+ * sent again once with the fallback lifetime.
+ */
+export async function batchWithLifetimeFallback(
+	ctx: GraphContext,
+	steps: BatchStep[],
+	rebuild: (step: BatchStep, minutes: number) => BatchStep,
+	fallbackMinutes: number,
+): Promise<Map<string, BatchResult & { usedFallback?: boolean }>> {
+	const results: Map<string, BatchResult & { usedFallback?: boolean }> = await runBatch(ctx, steps);
+	const retry = steps.filter((s) => results.get(s.id)?.status === 400 && isBeyondMaxLifetime(errorMessage(results.get(s.id)?.body)));
+	if (retry.length) {
+		const second = await runBatch(ctx, retry.map((s) => rebuild(s, fallbackMinutes)));
+		for (const [id, r] of second) results.set(id, { ...r, usedFallback: true });
+	}
+	return results;
+}

@@ -1,0 +1,475 @@
+/**
+ * Microsoft Graph sandbox: the slice of Graph the clinic uses, on loopback.
+ * Client-credentials tokens, /subscriptions with the real validation handshake
+ * against the notification and lifecycle URLs (a failed handshake refuses the
+ * subscription), expiry enforcement and a maximum lifetime, $batch (20 max),
+ * events with $select, calendarView delta, and a control API to change
+ * practitioners' calendars and deliver notifications (duplicates, out of
+ * order, wrong clientState, lifecycle events) with fault injection.
+ */
+import { randomBytes, randomUUID } from 'crypto';
+import { json, Router, serve, type Fault, type FaultState, type RunningServer, type SandboxRequest, type SandboxResponse } from './http';
+import { GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET, PRACTITIONERS, TENANT_ID } from './seed';
+
+export interface GraphEvent {
+	id: string;
+	iCalUId: string;
+	changeKey: string;
+	subject: string;
+	start: { dateTime: string; timeZone: string };
+	end: { dateTime: string; timeZone: string };
+	organizer: { emailAddress: { name: string; address: string } };
+	attendees: Array<{ type: string; emailAddress: { name: string; address: string } }>;
+	body: { contentType: string; content: string };
+	bodyPreview: string;
+	location: { displayName: string };
+	isCancelled: boolean;
+	createdDateTime: string;
+	lastModifiedDateTime: string;
+	[k: string]: unknown;
+}
+
+export interface Subscription {
+	id: string;
+	resource: string;
+	changeType: string;
+	notificationUrl: string;
+	lifecycleNotificationUrl?: string;
+	expirationDateTime: string;
+	clientState?: string;
+	applicationId: string;
+	creatorId: string;
+	latestSupportedTlsVersion: string;
+}
+
+export interface GraphSandboxOptions {
+	port?: number;
+	/** Max subscription lifetime in minutes (Outlook events: 10080 today, 4230 historically). */
+	maxLifetimeMinutes?: number;
+	tokenLifetimeSeconds?: number;
+}
+
+export interface Delivery {
+	url: string;
+	status: number;
+	ms: number;
+	body: unknown;
+}
+
+const graphError = (status: number, code: string, message: string, headers: Record<string, string> = {}): SandboxResponse =>
+	json(status, { error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': randomUUID(), 'client-request-id': randomUUID() } } }, headers);
+
+const EVENT_FIELDS = ['id', 'iCalUId', 'changeKey', 'subject', 'start', 'end', 'organizer', 'attendees', 'body', 'bodyPreview', 'location', 'isCancelled', 'createdDateTime', 'lastModifiedDateTime'];
+
+export class GraphSandbox {
+	readonly mailboxes = new Map<string, Map<string, GraphEvent>>();
+	readonly subscriptions = new Map<string, Subscription>();
+	readonly tokens = new Map<string, number>();
+	readonly faults: FaultState = { latencyMs: 0, queue: [] };
+	readonly calls: Array<{ method: string; path: string }> = [];
+	readonly deliveries: Delivery[] = [];
+	/** When false, changes are not notified (to simulate lost notifications before a `missed` lifecycle event). */
+	notify = true;
+	maxLifetimeMinutes: number;
+	private tombstones = new Map<string, Array<{ id: string; at: number }>>();
+	private server?: RunningServer;
+	private pending: Array<Promise<unknown>> = [];
+
+	constructor(private readonly opts: GraphSandboxOptions = {}) {
+		this.maxLifetimeMinutes = opts.maxLifetimeMinutes ?? 10080;
+		for (const p of PRACTITIONERS) this.mailboxes.set(p.mailbox, new Map());
+	}
+
+	get url(): string {
+		if (!this.server) throw new Error('Graph sandbox is not started');
+		return this.server.url;
+	}
+
+	async start(): Promise<this> {
+		this.server = await serve(this.router(), {
+			port: this.opts.port,
+			faults: this.faults,
+			controlPrefix: '/__sandbox',
+			onRequest: (r) => this.calls.push({ method: r.method, path: r.path }),
+			notFound: () => graphError(400, 'BadRequest', 'Resource not found for the segment.'),
+		});
+		return this;
+	}
+
+	async stop(): Promise<void> {
+		await Promise.allSettled(this.pending);
+		await this.server?.close();
+	}
+
+	reset(): void {
+		for (const m of this.mailboxes.values()) m.clear();
+		this.subscriptions.clear();
+		this.calls.length = 0;
+		this.deliveries.length = 0;
+		this.faults.queue.length = 0;
+		this.faults.latencyMs = 0;
+		this.tombstones.clear();
+		this.notify = true;
+		this.maxLifetimeMinutes = this.opts.maxLifetimeMinutes ?? 10080;
+	}
+
+	inject(fault: Fault): void {
+		this.faults.queue.push(fault);
+	}
+
+	/** Waits for notifications in flight to be delivered. */
+	async settle(): Promise<void> {
+		while (this.pending.length) {
+			const batch = this.pending.splice(0);
+			await Promise.allSettled(batch);
+		}
+	}
+
+	// ------------------------------------------------------------------ auth
+	private authorised(req: SandboxRequest): SandboxResponse | undefined {
+		const m = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''));
+		const exp = m ? this.tokens.get(m[1]) : undefined;
+		if (!m) return graphError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
+		if (exp === undefined) return graphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
+		if (exp < Date.now()) return graphError(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.');
+		return undefined;
+	}
+
+	expireTokens(): void {
+		for (const k of this.tokens.keys()) this.tokens.set(k, Date.now() - 1000);
+	}
+
+	private token(req: SandboxRequest): SandboxResponse {
+		const b = (req.body ?? {}) as Record<string, string>;
+		if (req.params.tenant !== TENANT_ID) return json(400, { error: 'invalid_request', error_description: `AADSTS90002: Tenant '${req.params.tenant}' not found.` });
+		if (b.grant_type !== 'client_credentials') return json(400, { error: 'unsupported_grant_type', error_description: 'AADSTS70003: The app requested an unsupported grant type.' });
+		if (b.client_id !== GRAPH_CLIENT_ID) return json(400, { error: 'unauthorized_client', error_description: `AADSTS700016: Application with identifier '${b.client_id}' was not found in the directory.` });
+		if (b.client_secret !== GRAPH_CLIENT_SECRET) return json(401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' });
+		if (b.scope !== 'https://graph.microsoft.com/.default') return json(400, { error: 'invalid_scope', error_description: 'AADSTS1002012: The provided value for scope is not valid.' });
+		const token = randomBytes(24).toString('base64url');
+		const lifetime = this.opts.tokenLifetimeSeconds ?? 3599;
+		this.tokens.set(token, Date.now() + lifetime * 1000);
+		return json(200, { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: token });
+	}
+
+	// ---------------------------------------------------------- subscriptions
+	private purgeExpired(): void {
+		for (const [id, s] of this.subscriptions) if (Date.parse(s.expirationDateTime) <= Date.now()) this.subscriptions.delete(id);
+	}
+
+	private async handshake(url: string): Promise<string | undefined> {
+		const token = `Validation: Testing client application reachability for subscription Request-Id: ${randomUUID()}`;
+		const target = `${url}${url.includes('?') ? '&' : '?'}validationToken=${encodeURIComponent(token)}`;
+		try {
+			const res = await fetch(target, { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, signal: AbortSignal.timeout(10_000) });
+			const text = await res.text();
+			if (res.status !== 200) return `returned ${res.status}`;
+			if (!String(res.headers.get('content-type')).startsWith('text/plain')) return 'did not answer with Content-Type text/plain';
+			if (text !== token) return 'did not echo the validation token';
+			return undefined;
+		} catch (e) {
+			return `could not be reached (${(e as Error).message})`;
+		}
+	}
+
+	private checkExpiry(value: unknown): SandboxResponse | string {
+		const t = Date.parse(String(value ?? ''));
+		if (Number.isNaN(t)) return graphError(400, 'InvalidRequest', 'expirationDateTime is not a valid date.');
+		if (t <= Date.now()) return graphError(400, 'InvalidRequest', 'Subscription expiration datetime must be in the future.');
+		if (t - Date.now() > this.maxLifetimeMinutes * 60_000) {
+			return graphError(400, 'ExtensionError', `Operation: Create; Exception: [Status Code: BadRequest; Reason: Subscription expiration datetime is beyond allowed max of ${this.maxLifetimeMinutes} minutes.]`);
+		}
+		return new Date(t).toISOString();
+	}
+
+	private async createSubscription(body: Record<string, unknown>): Promise<SandboxResponse> {
+		for (const f of ['changeType', 'notificationUrl', 'resource', 'expirationDateTime']) {
+			if (!body[f]) return graphError(400, 'InvalidRequest', `${f} is a required property for subscription creation.`);
+		}
+		const resource = String(body.resource).replace(/^\//, '');
+		const m = /^users\/([^/]+)\/events$/i.exec(resource);
+		if (!m) return graphError(400, 'InvalidRequest', `Resource '${resource}' is not supported.`);
+		if (!this.mailboxes.has(decodeURIComponent(m[1]).toLowerCase())) return graphError(404, 'ResourceNotFound', `Resource '${resource}' does not exist or one of its queried reference-property objects are not present.`);
+		const types = String(body.changeType).split(',');
+		if (types.some((t) => !['created', 'updated', 'deleted'].includes(t.trim()))) return graphError(400, 'InvalidRequest', 'changeType must be a combination of created, updated, deleted.');
+		if (body.clientState !== undefined && String(body.clientState).length > 128) return graphError(400, 'InvalidRequest', 'clientState must be at most 128 characters.');
+		const expiry = this.checkExpiry(body.expirationDateTime);
+		if (typeof expiry !== 'string') return expiry;
+		for (const url of [body.notificationUrl, body.lifecycleNotificationUrl].filter(Boolean) as string[]) {
+			if (!/^https?:\/\//.test(url)) return graphError(400, 'InvalidRequest', 'The notification URL must be an absolute https URL.');
+			const problem = await this.handshake(url);
+			if (problem) return graphError(400, 'InvalidRequest', `Subscription validation request failed. Notification endpoint ${problem}.`);
+		}
+		const sub: Subscription = {
+			id: randomUUID(),
+			resource,
+			changeType: types.map((t) => t.trim()).join(','),
+			notificationUrl: String(body.notificationUrl),
+			lifecycleNotificationUrl: body.lifecycleNotificationUrl ? String(body.lifecycleNotificationUrl) : undefined,
+			expirationDateTime: expiry,
+			clientState: body.clientState === undefined ? undefined : String(body.clientState),
+			applicationId: GRAPH_CLIENT_ID,
+			creatorId: GRAPH_CLIENT_ID,
+			latestSupportedTlsVersion: 'v1_2',
+		};
+		this.subscriptions.set(sub.id, sub);
+		return json(201, this.publicSub(sub));
+	}
+
+	/** Graph does not return clientState when subscriptions are read back. */
+	private publicSub(s: Subscription): Record<string, unknown> {
+		return { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#subscriptions/$entity', ...s, clientState: null };
+	}
+
+	private route(method: string, path: string, query: URLSearchParams, body: unknown): Promise<SandboxResponse> | SandboxResponse {
+		this.purgeExpired();
+		if (path === '/subscriptions' && method === 'GET') {
+			const all = [...this.subscriptions.values()];
+			const top = Number(query.get('$top') ?? 100);
+			const skip = Number(query.get('$skiptoken') ?? 0);
+			const page = all.slice(skip, skip + top);
+			const next = skip + top < all.length ? `${this.url}/v1.0/subscriptions?$top=${top}&$skiptoken=${skip + top}` : undefined;
+			return json(200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#subscriptions', value: page.map((s) => this.publicSub(s)), ...(next ? { '@odata.nextLink': next } : {}) });
+		}
+		if (path === '/subscriptions' && method === 'POST') return this.createSubscription((body ?? {}) as Record<string, unknown>);
+		let m = /^\/subscriptions\/([^/]+)$/.exec(path);
+		if (m) {
+			const sub = this.subscriptions.get(m[1]);
+			if (!sub) return graphError(404, 'ResourceNotFound', `The object was not found.`);
+			if (method === 'GET') return json(200, this.publicSub(sub));
+			if (method === 'DELETE') {
+				this.subscriptions.delete(sub.id);
+				return { status: 204 };
+			}
+			if (method === 'PATCH') {
+				const expiry = this.checkExpiry((body as Record<string, unknown> | undefined)?.expirationDateTime);
+				if (typeof expiry !== 'string') return expiry;
+				sub.expirationDateTime = expiry;
+				return json(200, this.publicSub(sub));
+			}
+		}
+		m = /^\/users\/([^/]+)\/events\/([^/]+)$/i.exec(path);
+		if (m && method === 'GET') {
+			const cal = this.mailboxes.get(decodeURIComponent(m[1]).toLowerCase());
+			if (!cal) return graphError(404, 'ErrorInvalidUser', `The requested user '${m[1]}' is invalid.`);
+			const ev = cal.get(decodeURIComponent(m[2]));
+			if (!ev) return graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+			return json(200, this.select(ev, query.get('$select')));
+		}
+		m = /^\/users\/([^/]+)\/calendarView\/delta$/i.exec(path);
+		if (m && method === 'GET') return this.delta(decodeURIComponent(m[1]).toLowerCase(), query);
+		return graphError(400, 'BadRequest', `Resource not found for the segment '${path.split('/')[1] ?? ''}'.`);
+	}
+
+	private select(ev: GraphEvent, select: string | null): Record<string, unknown> {
+		const fields = select ? select.split(',').map((s) => s.trim()) : EVENT_FIELDS;
+		const out: Record<string, unknown> = { '@odata.etag': `W/"${ev.changeKey}"`, id: ev.id };
+		for (const f of fields) if (f in ev) out[f] = ev[f];
+		return out;
+	}
+
+	private delta(mailbox: string, query: URLSearchParams): SandboxResponse {
+		const cal = this.mailboxes.get(mailbox);
+		if (!cal) return graphError(404, 'ErrorInvalidUser', `The requested user '${mailbox}' is invalid.`);
+		const token = query.get('$deltatoken');
+		const skip = query.get('$skiptoken');
+		let since = 0;
+		let start = query.get('startDateTime');
+		let end = query.get('endDateTime');
+		if (token || skip) {
+			const state = JSON.parse(Buffer.from(String(token ?? skip), 'base64url').toString()) as { since: number; start: string; end: string; offset?: number };
+			since = state.since;
+			start = state.start;
+			end = state.end;
+		} else if (!start || !end) {
+			return graphError(400, 'ErrorInvalidParameter', 'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.');
+		}
+		const at = (e: GraphEvent) => Date.parse(`${e.start.dateTime.slice(0, 23)}Z`);
+		const inWindow = (e: GraphEvent) => at(e) >= Date.parse(start!) && at(e) <= Date.parse(end!);
+		const changed = [...cal.values()].filter((e) => Date.parse(e.lastModifiedDateTime) > since && inWindow(e));
+		const removed = (this.tombstones.get(mailbox) ?? []).filter((t) => t.at > since).map((t) => ({ id: t.id, '@removed': { reason: 'deleted' } }));
+		const all = [...changed.map((e) => this.select(e, null)), ...removed];
+		const offset = skip ? (JSON.parse(Buffer.from(skip, 'base64url').toString()) as { offset: number }).offset : 0;
+		const pageSize = 10;
+		const page = all.slice(offset, offset + pageSize);
+		const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+		const base = `${this.url}/v1.0/users/${encodeURIComponent(mailbox)}/calendarView/delta`;
+		const more = offset + pageSize < all.length;
+		return json(200, {
+			value: page,
+			...(more
+				? { '@odata.nextLink': `${base}?$skiptoken=${enc({ since, start, end, offset: offset + pageSize })}` }
+				: { '@odata.deltaLink': `${base}?$deltatoken=${enc({ since: Date.now(), start, end })}` }),
+		});
+	}
+
+	private async batch(body: unknown): Promise<SandboxResponse> {
+		const requests = (body as { requests?: Array<{ id: string; method: string; url: string; body?: unknown; headers?: Record<string, string> }> })?.requests;
+		if (!Array.isArray(requests) || !requests.length) return graphError(400, 'BadRequest', 'Invalid batch payload format.');
+		if (requests.length > 20) return graphError(400, 'BadRequest', 'Number of batch request steps exceeds the maximum of 20.');
+		const ids = new Set(requests.map((r) => r.id));
+		if (ids.size !== requests.length) return graphError(400, 'BadRequest', 'Batch request ids must be unique.');
+		const responses = await Promise.all(
+			requests.map(async (r) => {
+				const url = new URL(r.url.startsWith('/') ? r.url : `/${r.url}`, 'http://graph.local');
+				const line = `${r.method.toUpperCase()} /v1.0${url.pathname}`;
+				const fault = this.takeBatchFault(line);
+				if (fault) return { id: r.id, status: fault.status, headers: fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {}, body: { error: { code: fault.status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', message: 'Injected fault' } } };
+				const res = await this.route(r.method.toUpperCase(), url.pathname, url.searchParams, r.body);
+				return { id: r.id, status: res.status, headers: { 'Content-Type': 'application/json' }, ...(res.body !== undefined ? { body: res.body } : {}) };
+			}),
+		);
+		return json(200, { responses });
+	}
+
+	private takeBatchFault(line: string): Fault | undefined {
+		const idx = this.faults.queue.findIndex((f) => f.match?.startsWith('batch:') && new RegExp(f.match.slice(6)).test(line));
+		if (idx < 0) return undefined;
+		const f = this.faults.queue[idx];
+		if ((f.times ?? 1) <= 1) this.faults.queue.splice(idx, 1);
+		else this.faults.queue[idx] = { ...f, times: (f.times ?? 1) - 1 };
+		return f;
+	}
+
+	// ------------------------------------------------------------ calendars
+	createEvent(mailbox: string, e: Partial<GraphEvent> & { subject: string }): GraphEvent {
+		const cal = this.calendar(mailbox);
+		const now = new Date().toISOString();
+		const ev: GraphEvent = {
+			id: `AAMkAGI2TG93AAA${randomBytes(18).toString('base64url')}=`,
+			iCalUId: `040000008200E00074C5B7101A82E00800000000${randomBytes(8).toString('hex')}`,
+			changeKey: randomBytes(9).toString('base64'),
+			start: { dateTime: '2026-12-01T22:30:00.0000000', timeZone: 'UTC' },
+			end: { dateTime: '2026-12-01T23:00:00.0000000', timeZone: 'UTC' },
+			organizer: { emailAddress: { name: mailbox, address: mailbox } },
+			attendees: [],
+			body: { contentType: 'html', content: '' },
+			bodyPreview: '',
+			location: { displayName: '' },
+			isCancelled: false,
+			createdDateTime: now,
+			lastModifiedDateTime: now,
+			...e,
+		};
+		cal.set(ev.id, ev);
+		this.changed(mailbox, ev.id, 'created');
+		return ev;
+	}
+
+	updateEvent(mailbox: string, id: string, patch: Partial<GraphEvent>): GraphEvent {
+		const ev = this.calendar(mailbox).get(id);
+		if (!ev) throw new Error('no such event');
+		Object.assign(ev, patch, { changeKey: randomBytes(9).toString('base64'), lastModifiedDateTime: new Date(Math.max(Date.now(), Date.parse(ev.lastModifiedDateTime) + 1)).toISOString() });
+		this.changed(mailbox, id, 'updated');
+		return ev;
+	}
+
+	deleteEvent(mailbox: string, id: string): void {
+		this.calendar(mailbox).delete(id);
+		const list = this.tombstones.get(mailbox) ?? [];
+		list.push({ id, at: Date.now() });
+		this.tombstones.set(mailbox, list);
+		this.changed(mailbox, id, 'deleted');
+	}
+
+	private calendar(mailbox: string): Map<string, GraphEvent> {
+		const cal = this.mailboxes.get(mailbox.toLowerCase());
+		if (!cal) throw new Error(`unknown mailbox ${mailbox}`);
+		return cal;
+	}
+
+	subscriptionsFor(mailbox: string): Subscription[] {
+		this.purgeExpired();
+		return [...this.subscriptions.values()].filter((s) => s.resource.toLowerCase() === `users/${mailbox.toLowerCase()}/events`);
+	}
+
+	notificationFor(sub: Subscription, eventId: string, changeType: string, clientState = sub.clientState): Record<string, unknown> {
+		const user = sub.resource.split('/')[1];
+		return {
+			subscriptionId: sub.id,
+			subscriptionExpirationDateTime: sub.expirationDateTime,
+			changeType,
+			resource: `Users/${user}/Events/${eventId}`,
+			resourceData: { '@odata.type': '#Microsoft.Graph.Event', '@odata.id': `Users/${user}/Events/${eventId}`, '@odata.etag': 'W/"x"', id: eventId },
+			clientState,
+			tenantId: TENANT_ID,
+		};
+	}
+
+	private changed(mailbox: string, eventId: string, changeType: string): void {
+		if (!this.notify) return;
+		for (const sub of this.subscriptionsFor(mailbox)) {
+			if (!sub.changeType.split(',').includes(changeType)) continue;
+			this.pending.push(this.deliver(sub.notificationUrl, { value: [this.notificationFor(sub, eventId, changeType)] }));
+		}
+	}
+
+	/** POSTs a notification body as Graph does and records how it was answered. */
+	async deliver(url: string, body: unknown): Promise<Delivery> {
+		const t0 = Date.now();
+		try {
+			const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+			const d = { url, status: res.status, ms: Date.now() - t0, body };
+			await res.text();
+			this.deliveries.push(d);
+			return d;
+		} catch {
+			const d = { url, status: 0, ms: Date.now() - t0, body };
+			this.deliveries.push(d);
+			return d;
+		}
+	}
+
+	lifecycle(sub: Subscription, lifecycleEvent: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed'): Promise<Delivery> {
+		if (!sub.lifecycleNotificationUrl) throw new Error('subscription has no lifecycle URL');
+		if (lifecycleEvent === 'subscriptionRemoved') this.subscriptions.delete(sub.id);
+		return this.deliver(sub.lifecycleNotificationUrl, {
+			value: [{ subscriptionId: sub.id, subscriptionExpirationDateTime: sub.expirationDateTime, tenantId: TENANT_ID, clientState: sub.clientState, lifecycleEvent, resource: sub.resource }],
+		});
+	}
+
+	/** Removes a subscription without telling anyone, as Graph sometimes does. */
+	dropSilently(id: string): void {
+		this.subscriptions.delete(id);
+	}
+
+	private router(): Router {
+		const r = new Router();
+		r.add('POST', '/:tenant/oauth2/v2.0/token', (req) => this.token(req));
+		const guarded = (h: (req: SandboxRequest) => Promise<SandboxResponse> | SandboxResponse) => async (req: SandboxRequest) => this.authorised(req) ?? h(req);
+		r.add('POST', '/v1.0/$batch', guarded((req) => this.batch(req.body)));
+		for (const method of ['GET', 'POST', 'PATCH', 'DELETE']) {
+			for (const p of ['/v1.0/subscriptions', '/v1.0/subscriptions/:id', '/v1.0/users/:user/events/:id', '/v1.0/users/:user/calendarView/delta']) {
+				r.add(method, p, guarded((req) => this.route(method, req.path.replace(/^\/v1\.0/, ''), req.query, req.body)));
+			}
+		}
+		// Control API (tests, demo).
+		r.add('POST', '/__sandbox/reset', () => (this.reset(), json(200, { ok: true })));
+		r.add('POST', '/__sandbox/faults', (req) => {
+			const b = (req.body ?? {}) as { latencyMs?: number; faults?: Fault[] };
+			if (typeof b.latencyMs === 'number') this.faults.latencyMs = b.latencyMs;
+			for (const f of b.faults ?? []) this.inject(f);
+			return json(200, { queued: this.faults.queue.length });
+		});
+		r.add('GET', '/__sandbox/state', () => json(200, { subscriptions: [...this.subscriptions.values()], deliveries: this.deliveries.length, calls: this.calls.length }));
+		r.add('POST', '/__sandbox/users/:mailbox/events', (req) => json(201, this.createEvent(req.params.mailbox, req.body as GraphEvent)));
+		r.add('PATCH', '/__sandbox/users/:mailbox/events/:id', (req) => json(200, this.updateEvent(req.params.mailbox, req.params.id, req.body as GraphEvent)));
+		r.add('DELETE', '/__sandbox/users/:mailbox/events/:id', (req) => (this.deleteEvent(req.params.mailbox, req.params.id), { status: 204 }));
+		r.add('POST', '/__sandbox/notify', (req) => {
+			const b = req.body as { enabled?: boolean };
+			this.notify = b?.enabled !== false;
+			return json(200, { notify: this.notify });
+		});
+		r.add('POST', '/__sandbox/subscriptions/:id/drop', (req) => (this.dropSilently(req.params.id), json(200, { ok: true })));
+		r.add('POST', '/__sandbox/subscriptions/:id/lifecycle', async (req) => {
+			const sub = this.subscriptions.get(req.params.id);
+			if (!sub) return json(404, { message: 'no such subscription' });
+			return json(200, await this.lifecycle(sub, (req.body as { event: 'missed' }).event));
+		});
+		return r;
+	}
+}
+
+export async function startGraphSandbox(opts: GraphSandboxOptions = {}): Promise<GraphSandbox> {
+	return new GraphSandbox(opts).start();
+}

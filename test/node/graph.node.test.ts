@@ -1,0 +1,248 @@
+import type { IDataObject } from 'n8n-workflow';
+import { clientStateFor } from '../../lib/graph';
+import type { GraphSandbox } from '../../sandbox/graph';
+import { PRACTITIONERS } from '../../sandbox/seed';
+import { GRAPH, graphCredentials, NOTIFICATION_SECRET, preAuthCount, startGraph, TriggerHost } from '../helpers/graph';
+import { makeNode, makeWorkflow, runNode } from '../helpers/n8n';
+
+const MAILBOXES = PRACTITIONERS.map((p) => p.mailbox);
+const DIA = 'dr.dia@clinic.example';
+let g: GraphSandbox;
+let host: TriggerHost;
+
+beforeAll(async () => {
+	g = await startGraph();
+});
+afterAll(async () => g.stop());
+beforeEach(async () => {
+	g.reset();
+	graphCredentials(g);
+	host = await new TriggerHost({ mailboxes: DIA }).start();
+});
+afterEach(async () => host.stop());
+
+const calls = (pattern: RegExp) => g.calls.filter((c) => pattern.test(`${c.method} ${c.path}`)).length;
+const booking = (subject = 'Alternative Medicine Follow-up') => ({
+	subject,
+	attendees: [{ type: 'required', emailAddress: { name: 'Ana Citizen', address: 'ana@example.com' } }],
+});
+
+async function activated(): Promise<void> {
+	await host.activate();
+	expect(g.subscriptionsFor(DIA)).toHaveLength(1);
+}
+
+describe('activation', () => {
+	test('subscribes with a per-workflow clientState and lifecycle URL after answering both validation handshakes', async () => {
+		await activated();
+		const [sub] = g.subscriptionsFor(DIA);
+		expect(sub).toMatchObject({
+			changeType: 'created,updated,deleted',
+			notificationUrl: `${host.baseUrl}/webhook/graph-calendar`,
+			lifecycleNotificationUrl: `${host.baseUrl}/webhook/graph-calendar/lifecycle`,
+			clientState: clientStateFor(NOTIFICATION_SECRET, 'graph-calendar'),
+		});
+		expect(clientStateFor(NOTIFICATION_SECRET, 'graph-calendar')).not.toBe(clientStateFor(NOTIFICATION_SECRET, 'other-workflow'));
+		// Two handshakes (notification + lifecycle URL), each answered 200 text/plain.
+		expect(host.answers.filter((a) => a === 200)).toHaveLength(2);
+		expect(await host.activate()).toBe(false);
+	});
+
+	test('Graph refuses the subscription when the handshake is not answered', async () => {
+		const dead = await new TriggerHost({ mailboxes: DIA }).start();
+		await dead.stop();
+		await expect(dead.activate()).rejects.toThrow(/refused 1 subscription/);
+		expect(g.subscriptionsFor(DIA)).toHaveLength(0);
+	});
+
+	test('deactivation deletes our subscriptions', async () => {
+		await activated();
+		await host.deactivate();
+		expect(g.subscriptions.size).toBe(0);
+	});
+});
+
+describe('notifications', () => {
+	test('a created event is fetched with $select and emitted once; answered 202', async () => {
+		await activated();
+		const ev = g.createEvent(DIA, booking());
+		await g.settle();
+		await host.settle();
+		expect(host.items()).toHaveLength(1);
+		expect(host.items()[0]).toMatchObject({ changeType: 'created', mailbox: DIA, eventId: ev.id, event: { subject: 'Alternative Medicine Follow-up', iCalUId: ev.iCalUId } });
+		expect((host.items()[0].event as IDataObject).createdDateTime).toBeUndefined();
+		expect(g.deliveries.map((d) => d.status)).toEqual([202]);
+		expect(g.deliveries[0].ms).toBeLessThan(3000);
+	});
+
+	test('a spoofed clientState is refused before any Graph call or execution', async () => {
+		await activated();
+		const sub = g.subscriptionsFor(DIA)[0];
+		const before = g.calls.length;
+		const d = await g.deliver(sub.notificationUrl, { value: [g.notificationFor(sub, 'AAMk-fake', 'created', 'guessed-secret')] });
+		await host.settle();
+		expect(d.status).toBe(403);
+		expect(g.calls.length).toBe(before);
+		expect(host.items()).toHaveLength(0);
+	});
+
+	test('10 duplicate notifications for one event, in one POST and in ten, give one item', async () => {
+		await activated();
+		g.notify = false;
+		const ev = g.createEvent(DIA, booking());
+		g.notify = true;
+		const sub = g.subscriptionsFor(DIA)[0];
+		const one = g.notificationFor(sub, ev.id, 'created');
+		await g.deliver(sub.notificationUrl, { value: Array(10).fill(one) });
+		await Promise.all(Array.from({ length: 10 }, () => g.deliver(sub.notificationUrl, { value: [one] })));
+		await host.settle();
+		expect(host.items()).toHaveLength(1);
+		expect(calls(/^GET \/v1.0\/users\/.+\/events\//)).toBe(11);
+	});
+
+	test('out-of-order created/updated notifications give one item with the latest state, then a real change gives another', async () => {
+		await activated();
+		g.notify = false;
+		const ev = g.createEvent(DIA, booking('GAPS Coaching Follow-up'));
+		g.updateEvent(DIA, ev.id, { subject: 'GAPS Coaching Follow-up (moved)' });
+		g.notify = true;
+		const sub = g.subscriptionsFor(DIA)[0];
+		await g.deliver(sub.notificationUrl, { value: [g.notificationFor(sub, ev.id, 'updated'), g.notificationFor(sub, ev.id, 'created'), g.notificationFor(sub, ev.id, 'updated')] });
+		await host.settle();
+		expect(host.items()).toHaveLength(1);
+		expect(host.items()[0]).toMatchObject({ changeType: 'created', event: { subject: 'GAPS Coaching Follow-up (moved)' } });
+		g.updateEvent(DIA, ev.id, { start: { dateTime: '2026-12-03T01:00:00.0000000', timeZone: 'UTC' } });
+		await g.settle();
+		await host.settle();
+		expect(host.items().map((i) => i.changeType)).toEqual(['created', 'updated']);
+	});
+
+	test('a deleted event is emitted as a deletion with the ids stored for it', async () => {
+		await activated();
+		const ev = g.createEvent(DIA, booking());
+		await g.settle();
+		await host.settle();
+		g.deleteEvent(DIA, ev.id);
+		await g.settle();
+		await host.settle();
+		expect(host.items().map((i) => i.changeType)).toEqual(['created', 'deleted']);
+		expect(host.items()[1]).toMatchObject({ changeType: 'deleted', mailbox: DIA, eventId: ev.id, iCalUId: ev.iCalUId, start: ev.start.dateTime });
+		// Graph repeating the deletion does not emit it twice.
+		const sub = g.subscriptionsFor(DIA)[0];
+		await g.deliver(sub.notificationUrl, { value: [g.notificationFor(sub, ev.id, 'deleted')] });
+		await host.settle();
+		expect(host.items()).toHaveLength(2);
+	});
+
+	test('lifecycle "missed": a calendarView delta resync finds the event created while notifications were lost', async () => {
+		await activated();
+		const seen = g.createEvent(DIA, booking('Alternative Medicine Follow-up'));
+		await g.settle();
+		g.notify = false;
+		const lost = g.createEvent(DIA, booking('Weight Loss Follow-up'));
+		g.notify = true;
+		await host.settle();
+		expect(host.items().map((i) => i.eventId)).toEqual([seen.id]);
+		await g.lifecycle(g.subscriptionsFor(DIA)[0], 'missed');
+		await host.settle();
+		const resynced = host.items().filter((i) => i.resync);
+		expect(resynced.map((i) => i.eventId)).toEqual([lost.id]);
+		expect(resynced[0]).toMatchObject({ changeType: 'created', event: { subject: 'Weight Loss Follow-up' } });
+	});
+
+	test('lifecycle "reauthorizationRequired" renews; "subscriptionRemoved" recreates', async () => {
+		await activated();
+		const sub = g.subscriptionsFor(DIA)[0];
+		sub.expirationDateTime = new Date(Date.now() + 10 * 60_000).toISOString();
+		await g.lifecycle(sub, 'reauthorizationRequired');
+		await host.settle();
+		expect(Date.parse(g.subscriptionsFor(DIA)[0].expirationDateTime) - Date.now()).toBeGreaterThan(6 * 86_400_000);
+		await g.lifecycle(g.subscriptionsFor(DIA)[0], 'subscriptionRemoved');
+		await host.settle();
+		const [fresh] = g.subscriptionsFor(DIA);
+		expect(fresh.id).not.toBe(sub.id);
+		expect(fresh.clientState).toBe(sub.clientState);
+	});
+
+	test('the token is fetched once and reused; an expired token is refreshed on 401', async () => {
+		const before = preAuthCount();
+		await activated();
+		g.createEvent(DIA, booking());
+		await g.settle();
+		await host.settle();
+		expect(preAuthCount() - before).toBe(1);
+		g.expireTokens();
+		g.createEvent(DIA, booking('GAPS Coaching Follow-up'));
+		await g.settle();
+		await host.settle();
+		expect(host.items()).toHaveLength(2);
+		expect(preAuthCount() - before).toBe(2);
+	});
+});
+
+describe('subscription upkeep', () => {
+	let upkeepNode: ReturnType<typeof makeNode>;
+	let upkeepWorkflow: ReturnType<typeof makeWorkflow>;
+	beforeEach(() => {
+		// A fresh upkeep workflow per test: its static data remembers which subscriptions it made.
+		upkeepNode = makeNode({ type: 'graphSubscriptionUpkeep', ...GRAPH, parameters: {} });
+		upkeepWorkflow = makeWorkflow([upkeepNode]);
+	});
+	const upkeep = async (extra: IDataObject = {}) => {
+		upkeepNode.parameters = { source: 'list', mailboxes: MAILBOXES.join(', '), path: 'graph-calendar', webhookBaseUrl: `${host.baseUrl}/`, renewWithinHours: 36, lifetimeMinutes: 10070, fallbackLifetimeMinutes: 4230, deleteOrphans: true, handshakeRetries: 0, ...extra };
+		const r = await runNode({ type: 'graphSubscriptionUpkeep', parameters: {} }, [{}], { workflow: upkeepWorkflow, node: upkeepNode, overrides: host.overrides });
+		if (r.error) throw r.error;
+		return r.outputs[0][0].json as IDataObject & { created: IDataObject[]; renewed: IDataObject[]; recreated: IDataObject[]; deleted: IDataObject[]; failed: IDataObject[]; graphCalls: number };
+	};
+
+	test('creates all 8, then leaves them; recreates one Graph silently dropped; measures Graph calls', async () => {
+		const first = await upkeep();
+		expect(first.created).toHaveLength(8);
+		expect(first.ok).toBe(true);
+		const callsFirst = first.graphCalls;
+		const steady = await upkeep();
+		expect(steady).toMatchObject({ unchanged: 8, ok: true });
+		expect(steady.graphCalls).toBe(1);
+		const dropped = g.subscriptionsFor('ramona@clinic.example')[0];
+		g.dropSilently(dropped.id);
+		const after = await upkeep();
+		expect(after.recreated.map((r) => r.mailbox)).toEqual(['ramona@clinic.example']);
+		expect(g.subscriptionsFor('ramona@clinic.example')).toHaveLength(1);
+		expect(callsFirst).toBe(2);
+	});
+
+	test('renews what expires soon; a renewal Graph answers 404 is recreated; 429 waits for Retry-After', async () => {
+		await upkeep();
+		for (const s of g.subscriptions.values()) s.expirationDateTime = new Date(Date.now() + 3_600_000).toISOString();
+		g.inject({ match: 'batch:PATCH /v1.0/subscriptions/', status: 429, retryAfter: 1 });
+		g.inject({ match: 'batch:PATCH /v1.0/subscriptions/', status: 404 });
+		const t0 = Date.now();
+		const r = await upkeep();
+		expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
+		expect(r.renewed).toHaveLength(7);
+		expect(r.recreated).toHaveLength(1);
+		expect(r.failed).toEqual([]);
+		// The injected 404 left the old subscription in place; the next run removes the duplicate.
+		const next = await upkeep();
+		expect(next.deleted).toEqual([expect.objectContaining({ reason: 'duplicate' })]);
+		for (const m of MAILBOXES) expect(g.subscriptionsFor(m)).toHaveLength(1);
+		for (const s of g.subscriptions.values()) expect(Date.parse(s.expirationDateTime) - Date.now()).toBeGreaterThan(6 * 86_400_000);
+	});
+
+	test('falls back to a shorter lifetime when Graph answers "beyond allowed max"', async () => {
+		g.maxLifetimeMinutes = 4230;
+		const r = await upkeep();
+		expect(r.failed).toEqual([]);
+		expect(r.created).toHaveLength(8);
+		expect(r.lifetimeFallbackUsed).toBe(true);
+	});
+
+	test('deletes orphans pointing at our URL and reports failures with reasons', async () => {
+		await upkeep();
+		const r = await upkeep({ mailboxes: MAILBOXES.slice(0, 6).join(', ') });
+		expect(r.deleted.map((d) => d.mailbox).sort()).toEqual(MAILBOXES.slice(6).sort());
+		const bad = await upkeep({ mailboxes: [...MAILBOXES.slice(0, 6), 'nobody@clinic.example'].join(', ') });
+		expect(bad.ok).toBe(false);
+		expect(bad.failed).toEqual([expect.objectContaining({ mailbox: 'nobody@clinic.example', action: 'create', status: 404 })]);
+	});
+});

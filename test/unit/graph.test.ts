@@ -1,0 +1,64 @@
+import { clientStateFor, collapse, constantTimeEqual, isBeyondMaxLifetime, parseResource, planUpkeep, remember, type SeenEvent } from '../../lib/graph';
+
+describe('clientState', () => {
+	test('derived per workflow path, stable, and compared in constant time', () => {
+		const a = clientStateFor('secret', 'graph-calendar');
+		expect(a).toBe(clientStateFor('secret', 'GRAPH-CALENDAR'));
+		expect(a).not.toBe(clientStateFor('secret', 'other'));
+		expect(a).not.toBe(clientStateFor('secret2', 'graph-calendar'));
+		expect(a.length).toBeLessThanOrEqual(128);
+		expect(constantTimeEqual(a, a)).toBe(true);
+		expect(constantTimeEqual(`${a}x`, a)).toBe(false);
+		expect(constantTimeEqual(undefined, a)).toBe(false);
+		expect(() => clientStateFor('', 'x')).toThrow(/notification secret/);
+	});
+});
+
+describe('collapse', () => {
+	const n = (id: string, changeType: string, clientState = 'cs', user = 'Dr.Dia@clinic.example') => ({ subscriptionId: 's', changeType, clientState, resource: `Users/${user}/Events/${id}`, resourceData: { id } });
+	test('one entry per event, spoofed ones counted and dropped', () => {
+		const r = collapse([n('A', 'created'), n('A', 'updated'), n('A', 'created'), n('B', 'deleted'), n('C', 'created', 'bad'), { clientState: 'cs' }], 'cs');
+		expect(r.changes).toEqual([
+			{ user: 'dr.dia@clinic.example', eventId: 'A', subscriptionId: 's', changeTypes: ['created', 'updated'] },
+			{ user: 'dr.dia@clinic.example', eventId: 'B', subscriptionId: 's', changeTypes: ['deleted'] },
+		]);
+		expect(r.rejected).toBe(1);
+		expect(r.unreadable).toBe(1);
+	});
+	test('resource forms', () => {
+		expect(parseResource("Users('abc-123')/Events('AAMk=')")).toEqual({ user: 'abc-123', eventId: 'AAMk=' });
+		expect(parseResource('users/x@y.z/events/AAMk')).toEqual({ user: 'x@y.z', eventId: 'AAMk' });
+		expect(parseResource('me/messages/1')).toEqual({});
+	});
+});
+
+describe('planUpkeep', () => {
+	const url = 'https://n8n.clinic.example/webhook/graph-calendar';
+	const now = Date.parse('2026-11-25T00:00:00Z');
+	const sub = (id: string, mailbox: string, hours: number, u = url) => ({ id, resource: `users/${mailbox}/events`, notificationUrl: u, expirationDateTime: new Date(now + hours * 3_600_000).toISOString() });
+	test('renew soon-expiring, keep healthy, create missing (knowing which were ours), remove orphans and duplicates, ignore others', () => {
+		const plan = planUpkeep(
+			['a@c.x', 'b@c.x', 'c@c.x', 'd@c.x'],
+			[sub('1', 'a@c.x', 2), sub('2', 'b@c.x', 100), sub('3', 'b@c.x', 50), sub('4', 'gone@c.x', 100), sub('5', 'c@c.x', 1, 'https://other/hook')],
+			url,
+			{ now, renewWithinMs: 24 * 3_600_000, known: { 'users/c@c.x/events': 'old' } },
+		);
+		expect(plan.renew.map((s) => s.id)).toEqual(['1']);
+		expect(plan.keep.map((s) => s.id)).toEqual(['2']);
+		expect(plan.create).toEqual([
+			{ mailbox: 'c@c.x', resource: 'users/c@c.x/events', previouslyKnown: true },
+			{ mailbox: 'd@c.x', resource: 'users/d@c.x/events', previouslyKnown: false },
+		]);
+		expect(plan.remove.map((r) => `${r.sub.id}:${r.why}`).sort()).toEqual(['3:duplicate', '4:orphan']);
+	});
+	test('"beyond allowed max" is recognised in both wordings', () => {
+		expect(isBeyondMaxLifetime('Subscription expiration datetime is beyond allowed max of 4230 minutes.')).toBe(true);
+		expect(isBeyondMaxLifetime('Subscription expiration can only be 4230 minutes in the future.')).toBe(true);
+		expect(isBeyondMaxLifetime('Invalid resource')).toBe(false);
+	});
+	test('the seen-event record is bounded', () => {
+		const store: Record<string, SeenEvent> = {};
+		for (let i = 0; i < 10; i++) remember(store, `e${i}`, { mailbox: 'm', at: i }, 5);
+		expect(Object.keys(store)).toEqual(['e5', 'e6', 'e7', 'e8', 'e9']);
+	});
+});
