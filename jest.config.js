@@ -5,7 +5,7 @@ module.exports = {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true, module: 'commonjs', target: 'es2022', esModuleInterop: true, experimentalDecorators: true } }],
 	},
 	testMatch: ['<rootDir>/test/**/*.test.ts'],
-	testPathIgnorePatterns: ['/node_modules/', '/harness/'],
+	testPathIgnorePatterns: ['/node_modules/', '/harness/', '/test/e2e/'],
 	reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
 	testTimeout: 30000,
 };

@@ -76,6 +76,8 @@ export const catalogSchema = z.object({
 		timeZone: z.string().trim().default('Australia/Sydney'),
 		currency: z.string().trim().length(3).default('AUD'),
 		waitlistFormUrl: z.string().trim().url().optional(),
+		/** Where ops alerts go (a Teams/Slack incoming webhook or similar): no patient data is ever sent there. */
+		opsAlertUrl: z.string().trim().url().optional(),
 		priceTolerance: z.number().nonnegative().default(0.5),
 	}),
 	services: z.array(serviceSchema).min(1),
@@ -204,6 +206,7 @@ export function catalogFromParameters(p: Record<string, unknown>): unknown {
 			timeZone: opt(clinic.timeZone),
 			currency: opt(clinic.currency),
 			waitlistFormUrl: opt(clinic.waitlistFormUrl),
+			opsAlertUrl: opt(clinic.opsAlertUrl),
 			priceTolerance: num(clinic.priceTolerance) ?? undefined,
 		},
 		services: rows(p.services).map((s) => ({

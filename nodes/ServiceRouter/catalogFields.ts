@@ -30,6 +30,7 @@ export const catalogFields: INodeProperties[] = [
 			{ displayName: 'Currency', name: 'currency', type: 'string', default: 'AUD' },
 			{ displayName: 'Default Phone Country', name: 'defaultCountry', type: 'options', options: ['AU', 'NZ', 'GB', 'IE', 'US', 'CA'].map((c) => ({ name: c, value: c })), default: 'AU' },
 			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+			{ displayName: 'Ops Alert URL', name: 'opsAlertUrl', type: 'string', default: '', placeholder: 'https://clinic.webhook.office.com/…', description: 'Incoming-webhook URL (Teams, Slack, …) that receives alerts. Alerts never contain patient data.' },
 			{ displayName: 'Price Tolerance', name: 'priceTolerance', type: 'number', typeOptions: { numberPrecision: 2 }, default: 0.5, description: 'How far (in dollars) a payment may differ from the catalog price and still match' },
 			{ displayName: 'Time Zone', name: 'timeZone', type: 'string', default: 'Australia/Sydney' },
 			{ displayName: 'Waitlist Form URL', name: 'waitlistFormUrl', type: 'string', default: '' },

@@ -308,3 +308,23 @@ describe('Appointment types, practice and dropdowns', () => {
 		expect(res.results.map((r) => r.name)).toEqual(['GAPS Coaching Initial (1 hr 30 mins)', 'GAPS Coaching Follow-up (45 mins)']);
 	});
 });
+
+describe('Reschedule by reference and notes', () => {
+	test('create with "Update It to Match" moves the existing appointment instead of booking twice', async () => {
+		const pid = await patient();
+		const ref = 'evt-moved-in-outlook';
+		const [a] = ok(await mr(createParams(pid, {}, { externalReference: ref, ifReferenceExists: 'update' })));
+		const [same] = ok(await mr(createParams(pid, {}, { externalReference: ref, ifReferenceExists: 'update' })));
+		expect(same).toMatchObject({ action: 'existing', id: a.id });
+		const [moved] = ok(await mr(createParams(pid, { startTime: '2026-12-05T11:00:00+11:00', durationMinutes: 60 }, { externalReference: ref, ifReferenceExists: 'update' })));
+		expect(moved).toMatchObject({ action: 'rescheduled', id: a.id, scheduleTime: '2026-12-05T11:00', previousScheduleTime: '2026-12-01T09:30' });
+		expect(sb.state.appointments.size).toBe(1);
+	});
+
+	test('Add to Notes appends and keeps the reference', async () => {
+		const pid = await patient();
+		const [a] = ok(await mr(createParams(pid, {}, { externalReference: 'evt-paid', notes: 'Booked via Calendly' })));
+		const [u] = ok(await mr({ resource: 'appointment', operation: 'update', appointment: { __rl: true, mode: 'id', value: a.id }, updateFields: { appendNotes: 'Paid 79.00 AUD (pi_1)' } }));
+		expect(String(u.notes)).toMatch(/^Booked via Calendly \| Paid 79\.00 AUD \(pi_1\) \[ref:[0-9a-f]{20}\]$/);
+	});
+});

@@ -134,6 +134,16 @@ export const appointmentFields: INodeProperties[] = [
 				default: '',
 				description: 'An id from the system the booking came from (for example the Outlook event id). Creating again with the same reference returns the existing appointment instead of booking twice.',
 			},
+			{
+				displayName: 'If the Reference Exists',
+				name: 'ifReferenceExists',
+				type: 'options',
+				options: [
+					{ name: 'Return the Existing Appointment', value: 'return' },
+					{ name: 'Update It to Match (Reschedule)', value: 'update', description: 'Move the existing appointment to this time, provider, type and length' },
+				],
+				default: 'return',
+			},
 			{ displayName: 'Notes', name: 'notes', type: 'string', typeOptions: { rows: 3 }, default: '', description: 'Truncated to fit MediRecords’ 500 characters' },
 			{ displayName: 'Reminder Type', name: 'reminderType', type: 'string', default: '', description: 'MediRecords reminder template code, if the practice uses several' },
 			{ displayName: 'Room ID', name: 'roomId', type: 'string', default: '' },
@@ -153,7 +163,8 @@ export const appointmentFields: INodeProperties[] = [
 			{ ...appointmentTypeLocator('appointmentType', false) },
 			{ displayName: 'Duration (Minutes)', name: 'durationMinutes', type: 'number', default: 30, typeOptions: { minValue: 5 } },
 			{ displayName: 'End Time', name: 'endTime', type: 'string', default: '', description: 'Instead of a duration: the end as an ISO date-time with offset' },
-			{ displayName: 'Notes', name: 'notes', type: 'string', typeOptions: { rows: 3 }, default: '' },
+			{ displayName: 'Add to Notes', name: 'appendNotes', type: 'string', default: '', description: 'Text added after the existing notes (for example a payment record)' },
+			{ displayName: 'Notes', name: 'notes', type: 'string', typeOptions: { rows: 3 }, default: '', description: 'Replaces the notes (the external reference is kept)' },
 			{ displayName: 'Provider ID', name: 'providerId', type: 'string', default: '' },
 			{ displayName: 'Reminder', name: 'reminderMethod', type: 'options', options: REMINDER_OPTIONS, default: 'SMS' },
 			{ displayName: 'Start Time', name: 'startTime', type: 'string', default: '', placeholder: '2026-12-01T09:30:00+11:00' },
@@ -308,16 +319,24 @@ async function createAppointment(ctx: Ctx, i: number): Promise<IDataObject> {
 	if (!appointmentTypeId) throw new NodeOperationError(ctx.getNode(), 'Appointment Type is empty. Check the service catalog entry for this service.', { itemIndex: i });
 	const scheduleTime = wrap(ctx, i, () => normaliseScheduleTime(start, tz));
 
+	let existing: IDataObject | undefined;
 	if (reference) {
-		const existing = await findByReference(ctx, reference, { patientId, timeZone: tz }, i);
-		if (existing && existing.appointmentStatus !== APPOINTMENT_STATUS.cancelled) {
-			return { action: 'existing', ...existing };
-		}
+		const found = await findByReference(ctx, reference, { patientId, timeZone: tz }, i);
+		if (found && found.appointmentStatus !== APPOINTMENT_STATUS.cancelled) existing = found;
+		if (existing && options.ifReferenceExists !== 'update') return { action: 'existing', ...existing };
 	}
 
 	let minutes = Number(ctx.getNodeParameter('durationMinutes', i, 0));
 	if (options.endTime) minutes = wrap(ctx, i, () => minutesBetween(start, String(options.endTime)));
 	if (!minutes) minutes = await typeDurationMinutes(ctx, appointmentTypeId, i);
+
+	if (existing) {
+		const changes: IDataObject = { scheduleTime, appointmentTypeId, appointmentIntervalCode: await intervalCode(ctx, minutes, i) };
+		if (providerId) changes.providerId = providerId;
+		if (Object.entries(changes).every(([k, v]) => existing![k] === v)) return { action: 'existing', ...existing };
+		const moved = await putAppointment(ctx, existing, changes, i);
+		return { action: 'rescheduled', previousScheduleTime: existing.scheduleTime, ...moved };
+	}
 	const reminderMethod = ctx.getNodeParameter('reminderMethod', i, 'SMS') as string;
 
 	const body: IDataObject = {
@@ -373,6 +392,10 @@ async function updateAppointment(ctx: Ctx, i: number): Promise<IDataObject> {
 	if (f.status !== undefined) changes.appointmentStatus = Number(f.status);
 	if (f.reminderMethod) changes.reminderMethod = f.reminderMethod;
 	if (f.notes !== undefined) changes.notes = replaceNotesKeepingMarker(current.notes as string, String(f.notes));
+	if (f.appendNotes) {
+		const before = String(changes.notes ?? current.notes ?? '').replace(/\s*\[ref:[0-9a-f]{20}\]/, '').trim();
+		changes.notes = replaceNotesKeepingMarker(current.notes as string, [before, String(f.appendNotes).trim()].filter(Boolean).join(' | '));
+	}
 	const unchanged = Object.entries(changes).every(([k, v]) => current[k] === v);
 	if (unchanged) return { action: 'unchanged', ...current };
 	const updated = await putAppointment(ctx, current, changes, i);

