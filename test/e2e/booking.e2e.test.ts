@@ -1,14 +1,127 @@
-import { packPackage, N8N_VERSION } from './harness';
+import { clientStateFor } from '../../lib/graph';
+import { APPOINTMENT_TYPES, PRACTITIONERS } from '../../sandbox/seed';
+import { packPackage, N8N_VERSION, NOTIFICATION_SECRET } from './harness';
 import { startWorld, stopWorld, waitFor, runUpkeep, type World } from './context';
+import { appointmentFor, appointmentsFor, book, calendlyEvent, newPatient, nextSlot, patientsByEmail } from './scenarios';
 
+const MODE = (process.env.E2E_MODE as 'regular' | 'queue') ?? 'regular';
 let w: World;
 beforeAll(async () => {
-	w = await startWorld('e2e-regular', 5710, 'regular', packPackage());
+	w = await startWorld(`e2e-${MODE}`, MODE === 'queue' ? 5730 : 5710, MODE, packPackage());
 }, 600_000);
 afterAll(async () => stopWorld(w));
 
-test(`n8n ${N8N_VERSION} boots with the package and all workflows published; upkeep subscribes every mailbox`, async () => {
-	await waitFor('subscriptions for 8 mailboxes', () => w.graph.subscriptions.size === 8, 90_000, 500);
-	const report = await runUpkeep(w);
-	expect(report).toMatchObject({ ok: true, unchanged: 8 });
+const provider = (key: string) => PRACTITIONERS.find((p) => p.key === key)!.providerId;
+const mailbox = (key: string) => PRACTITIONERS.find((p) => p.key === key)!.mailbox;
+const type = (name: string) => APPOINTMENT_TYPES.find((t) => t.name === name)!.id;
+
+describe(`booking processor in real n8n ${N8N_VERSION} (${MODE} mode)`, () => {
+	test('n8n boots with the package and every workflow published; upkeep subscribes all 8 mailboxes', async () => {
+		await waitFor('subscriptions for 8 mailboxes', () => w.graph.subscriptions.size === 8, 120_000, 500);
+		const report = await runUpkeep(w);
+		expect(report).toMatchObject({ ok: true, unchanged: 8 });
+	});
+
+	test.each([
+		['dr-dia', 'Alternative Medicine Follow-up', 'Alternative Medicine Follow-up'],
+		['ramona', 'GAPS Coaching Follow-up', 'GAPS Coaching Follow-up'],
+		['nurse', 'Weight Loss Follow-up', 'Weight Loss Follow-up'],
+		['dr-dia', 'Weight Loss Follow-up', 'Weight Loss Follow-up'],
+		['dr-shivani', 'Alternative Medicine Initial Consultation', 'Alternative Medicine Initial'],
+		['consultant', 'Free Initial Consultation - GAPS Coaching', 'Free Initial Consultation'],
+		['consultant', 'Free Initial Consultation - Weight Loss', 'Free Initial Consultation'],
+	])('%s: "%s" → one appointment, right calendar, type, time and new patient', async (who, subject, typeName) => {
+		const p = newPatient('svc');
+		const when = nextSlot(30);
+		const { appt } = await book(w, mailbox(who), subject, p, when);
+		expect(appt).toMatchObject({ providerId: provider(who), appointmentTypeId: type(typeName), appointmentStatus: 2, reminderMethod: 'SMS' });
+		// Practice-local (Sydney, UTC+11 in January) wall-clock time.
+		const local = new Date(Date.parse(`${when.start.slice(0, 19)}Z`) + 11 * 3_600_000).toISOString().slice(0, 16);
+		expect(appt.scheduleTime).toBe(local);
+		const [patient] = patientsByEmail(w, p.email);
+		expect(patient).toMatchObject({ firstName: 'Ana', lastName: p.last, dob: '1988-04-12', mobilePhone: '+61400111222' });
+		expect(appt.patientId).toBe(patient.id);
+	});
+
+	test('an existing patient is updated, not duplicated', async () => {
+		const p = newPatient('existing');
+		await book(w, mailbox('ramona'), 'GAPS Coaching Follow-up', p);
+		const again = { ...p, phone: '0400 999 888' };
+		const { appt } = await book(w, mailbox('ramona'), 'GAPS Coaching Follow-up', again);
+		const patients = patientsByEmail(w, p.email);
+		expect(patients).toHaveLength(1);
+		expect(patients[0].mobilePhone).toBe('+61400999888');
+		expect(appt.patientId).toBe(patients[0].id);
+	});
+
+	test('a booking for a service still on the waitlist is not booked; the execution fails and ops are alerted without patient data', async () => {
+		const p = newPatient('wait');
+		const before = w.alerts.alerts.length;
+		const ev = w.graph.createEvent(mailbox('counselor-1'), calendlyEvent(mailbox('counselor-1'), 'Counseling Session', p));
+		const alert = await waitFor('ops alert', () => w.alerts.alerts.slice(before).find((a) => String(a.error).includes('service_not_open')), 60_000);
+		expect(alert).toMatchObject({ kind: 'workflow_error', workflow: 'Booking Processor', node: 'Booking Needs Attention' });
+		expect(alert.execution).toBeTruthy();
+		expect(JSON.stringify(alert)).not.toMatch(new RegExp(`${p.last}|${p.email}|0400|1988`));
+		expect(appointmentFor(w, ev.id)).toBeUndefined();
+	});
+
+	test('reschedule in Outlook moves the same appointment; deleting the event cancels it', async () => {
+		const p = newPatient('move');
+		const { ev, appt } = await book(w, mailbox('dr-shivani'), 'Alternative Medicine Follow-up', p);
+		const later = nextSlot(60);
+		w.graph.updateEvent(mailbox('dr-shivani'), ev.id, { start: { dateTime: later.start, timeZone: 'UTC' }, end: { dateTime: later.end, timeZone: 'UTC' } });
+		const local = new Date(Date.parse(`${later.start.slice(0, 19)}Z`) + 11 * 3_600_000).toISOString().slice(0, 16);
+		await waitFor('rescheduled appointment', () => w.mr.state.appointments.get(appt.id)?.scheduleTime === local, 60_000, 50);
+		expect(appointmentsFor(w, ev.id)).toHaveLength(1);
+		w.graph.deleteEvent(mailbox('dr-shivani'), ev.id);
+		await waitFor('cancelled appointment', () => w.mr.state.appointments.get(appt.id)?.appointmentStatus === 8, 60_000, 50);
+		expect(w.mr.state.appointments.get(appt.id)?.cancellationReason).toBe('Cancelled in Outlook/Calendly');
+	});
+
+	test('duplicate and out-of-order notifications still give one appointment', async () => {
+		const p = newPatient('dup');
+		w.graph.notify = false;
+		const ev = w.graph.createEvent(mailbox('nurse'), calendlyEvent(mailbox('nurse'), 'Alternative Medicine Follow-up', p));
+		w.graph.updateEvent(mailbox('nurse'), ev.id, { subject: 'Alternative Medicine Follow-up' });
+		w.graph.notify = true;
+		const sub = w.graph.subscriptionsFor(mailbox('nurse'))[0];
+		const updated = w.graph.notificationFor(sub, ev.id, 'updated');
+		const created = w.graph.notificationFor(sub, ev.id, 'created');
+		await Promise.all([
+			w.graph.deliver(sub.notificationUrl, { value: [updated, created, updated] }),
+			...Array.from({ length: 9 }, () => w.graph.deliver(sub.notificationUrl, { value: [created] })),
+		]);
+		await waitFor('appointment', () => appointmentFor(w, ev.id), 60_000);
+		await new Promise((r) => setTimeout(r, 3000));
+		expect(appointmentsFor(w, ev.id)).toHaveLength(1);
+		expect(w.graph.deliveries.filter((d) => d.url === sub.notificationUrl).slice(-10).every((d) => d.status === 202)).toBe(true);
+	});
+
+	test('a spoofed notification (wrong clientState) is refused with no execution and no Graph call', async () => {
+		const sub = w.graph.subscriptionsFor(mailbox('dr-dia'))[0];
+		expect(sub.clientState).toBe(clientStateFor(NOTIFICATION_SECRET, 'graph-calendar'));
+		const before = w.graph.calls.length;
+		const d = await w.graph.deliver(sub.notificationUrl, { value: [w.graph.notificationFor(sub, 'AAMk-forged', 'created', 'forged')] });
+		expect(d.status).toBe(403);
+		await new Promise((r) => setTimeout(r, 500));
+		expect(w.graph.calls.length).toBe(before);
+	});
+
+	test('MediRecords answering 500 for a while: the booking completes on retry, once', async () => {
+		const p = newPatient('outage');
+		w.mr.inject({ match: 'POST /v1/practices/.*/appointments$', status: 500, times: 7 });
+		const { ev, appt } = await book(w, mailbox('dr-dia'), 'Alternative Medicine Follow-up', p);
+		expect(appt).toBeTruthy();
+		expect(appointmentsFor(w, ev.id)).toHaveLength(1);
+		expect(w.mr.faults.queue).toHaveLength(0);
+	});
+
+	test('upkeep after Graph silently dropped a subscription recreates it', async () => {
+		const sub = w.graph.subscriptionsFor(mailbox('equine'))[0];
+		w.graph.dropSilently(sub.id);
+		const report = await runUpkeep(w);
+		expect(report).toMatchObject({ ok: true });
+		expect((report.recreated as Array<{ mailbox: string }>).map((r) => r.mailbox)).toEqual([mailbox('equine')]);
+		expect(w.graph.subscriptionsFor(mailbox('equine'))).toHaveLength(1);
+	});
 });
