@@ -6,6 +6,6 @@ module.exports = {
 	},
 	testMatch: ['<rootDir>/test/**/*.test.ts'],
 	testPathIgnorePatterns: ['/node_modules/', '/harness/', '/test/e2e/'],
-	reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
+	reporters: ['default'],
 	testTimeout: 30000,
 };

@@ -40,4 +40,5 @@ async function main(): Promise<void> {
 	process.on('SIGTERM', stop);
 }
 
-if (require.main === module) void main();
+// Bundled into the demo too: only run when this file itself is the program.
+if (/sandbox[\/]cli\.[jt]s$/.test(process.argv[1] ?? '')) void main();

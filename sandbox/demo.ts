@@ -1,0 +1,60 @@
+/**
+ * `npm start`: the local demo. Starts the sandboxes on fixed loopback ports,
+ * installs the packed package into a fresh n8n user folder, imports and
+ * publishes every shipped workflow with credentials pointing at the sandboxes,
+ * starts n8n (SQLite, regular mode) and says how to make a demo booking.
+ */
+import path from 'path';
+import { N8n, HARNESS, packPackage, N8N_VERSION, OPS_KEY } from '../test/e2e/harness';
+import { startAll } from './cli';
+
+async function main(): Promise<void> {
+	const certDir = path.join(HARNESS, '.run', 'certs');
+	const s = await startAll(certDir);
+	const port = Number(process.env.N8N_PORT ?? 5678);
+	const n8n = new N8n({
+		name: 'demo',
+		port,
+		mode: 'regular',
+		sandboxes: { medirecords: s.medirecords.url, graph: s.graph.url, smtpPort: s.smtp.port, proxy: s.proxy.url, caFile: path.join(certDir, 'ca.pem') },
+		extraEnv: { N8N_LOG_LEVEL: 'info' },
+	});
+	process.stdout.write('› packing the package and preparing n8n (fresh user folder harness/.run/demo)\n');
+	n8n.prepare(packPackage());
+	process.stdout.write(`› starting n8n ${N8N_VERSION}\n`);
+	await n8n.start();
+	const until = Date.now() + 60_000;
+	while (s.graph.subscriptions.size < 8 && Date.now() < until) await new Promise((r) => setTimeout(r, 500));
+	process.stdout.write(`
+n8n ${N8N_VERSION} is running with the clinic's nodes and workflows (all published).
+
+  Editor:              ${n8n.url}/   (first visit: create the owner account)
+  Calendar subscriptions: ${s.graph.subscriptions.size} of 8 practitioner mailboxes (Graph sandbox ${s.graph.url})
+  MediRecords sandbox: ${s.medirecords.url}   state: ${s.medirecords.url}/__sandbox/state
+  Ops alerts inbox:    ${s.alerts.url}/alerts   Waitlist emails: SMTP sandbox on port ${s.smtp.port}
+
+Make a demo booking (Calendly writing a GAPS follow-up into Ramona's Outlook calendar):
+
+  bash scripts/demo-booking.sh
+
+or by hand:
+
+  curl -s -X POST ${s.graph.url}/__sandbox/users/ramona@clinic.example/events -H 'content-type: application/json' \\
+    -d '{"subject":"GAPS Coaching Follow-up","start":{"dateTime":"2026-12-08T23:00:00.0000000","timeZone":"UTC"},"end":{"dateTime":"2026-12-08T23:45:00.0000000","timeZone":"UTC"},"attendees":[{"type":"required","emailAddress":{"name":"Ana Citizen","address":"ana.citizen@example.com"}}],"body":{"contentType":"html","content":"<p>Phone Number: 0400 111 222</p><p>Date of Birth: 12/04/1988</p>"}}'
+  curl -s ${s.medirecords.url}/__sandbox/state
+
+Subscription upkeep on demand: curl -s -X POST ${n8n.url}/webhook/graph-upkeep -H 'X-Ops-Key: ${OPS_KEY}'
+Stop with Ctrl+C.
+`);
+	const stop = async () => {
+		await n8n.stop();
+		process.exit(0);
+	};
+	process.on('SIGINT', () => void stop());
+	process.on('SIGTERM', () => void stop());
+}
+
+void main().catch((e: unknown) => {
+	process.stderr.write(`${(e as Error).stack ?? e}\n`);
+	process.exit(1);
+});
