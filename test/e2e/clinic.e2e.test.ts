@@ -131,7 +131,7 @@ describe(`forms, waitlist, payments and the website endpoint in real n8n ${N8N_V
 		}
 		ms.sort((a, b) => a - b);
 		const q = (p: number) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))];
-		const result = { n8n: N8N_VERSION, bookings: ms.length, medianMs: q(0.5), p90Ms: q(0.9), maxMs: ms[ms.length - 1], minMs: ms[0] };
+		const result = { n8n: N8N_VERSION, bookings: ms.length, medianMs: q(0.5), p90Ms: q(0.9), maxMs: ms[ms.length - 1], minMs: ms[0], n8nMainRssMiB: w.n8n.rssMiB() };
 		writeFileSync(path.join(HARNESS, '.run', 'latency.json'), JSON.stringify(result, null, 2));
 		process.stdout.write(`\nGraph notification → MediRecords appointment over ${ms.length} bookings: median ${result.medianMs} ms, p90 ${result.p90Ms} ms, max ${result.maxMs} ms (n8n ${N8N_VERSION}, regular mode)\n`);
 		expect(ms).toHaveLength(50);

@@ -209,9 +209,12 @@ export class N8n {
 		this.procs = [];
 	}
 
-	/** Executions as n8n recorded them (via the CLI's database, read-only). */
-	exportExecutions(): Array<{ id: string; workflowId: string; status: string }> {
-		return [];
+	/** Resident memory of the n8n main process, in MiB (Linux). */
+	rssMiB(): number | undefined {
+		const pid = this.procs[0]?.pid;
+		if (!pid) return undefined;
+		const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+		return m ? Math.round(Number(m[1]) / 1024) : undefined;
 	}
 }
 
