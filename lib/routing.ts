@@ -6,6 +6,7 @@
  * item goes to the Unrouted output instead of being lost.
  */
 import { consultant, practitionersFor, type BookingKind, type Catalog, type Form, type FormType, type Practitioner, type Service } from './catalog';
+import { fromPracticeLocal } from './medirecordsTime';
 import { cleanEmail, splitName, titleCase, toE164, toIsoDate } from './patientFields';
 
 export interface BookingPatient {
@@ -75,11 +76,7 @@ function ensureIso(value: unknown, timeZone?: string): string | undefined {
 	// Graph dateTime without offset, with a timeZone field ("UTC" when Prefer: outlook.timezone is not set).
 	if (!timeZone || /^(utc|gmt|coordinated universal time)$/i.test(timeZone)) return new Date(`${s.replace(/(\.\d{3})\d+$/, '$1')}Z`).toISOString();
 	try {
-		const guess = Date.parse(`${s.slice(0, 19)}Z`);
-		const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(guess));
-		const p = Object.fromEntries(parts.filter((x) => x.type !== 'literal').map((x) => [x.type, Number(x.value)]));
-		const offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - guess;
-		return new Date(guess - offset).toISOString();
+		return new Date(fromPracticeLocal(s.slice(0, 16), timeZone)).toISOString();
 	} catch {
 		return undefined;
 	}

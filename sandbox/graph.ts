@@ -8,7 +8,7 @@
  * order, wrong clientState, lifecycle events) with fault injection.
  */
 import { randomBytes, randomUUID } from 'crypto';
-import { json, Router, serve, type Fault, type FaultState, type RunningServer, type SandboxRequest, type SandboxResponse } from './http';
+import { json, Router, SandboxServer, takeFault, type Fault, type SandboxRequest, type SandboxResponse, type ServeOptions } from './http';
 import { GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET, PRACTITIONERS, TENANT_ID } from './seed';
 
 export interface GraphEvent {
@@ -61,44 +61,34 @@ const graphError = (status: number, code: string, message: string, headers: Reco
 
 const EVENT_FIELDS = ['id', 'iCalUId', 'changeKey', 'subject', 'start', 'end', 'organizer', 'attendees', 'body', 'bodyPreview', 'location', 'isCancelled', 'createdDateTime', 'lastModifiedDateTime'];
 
-export class GraphSandbox {
+export class GraphSandbox extends SandboxServer {
 	readonly mailboxes = new Map<string, Map<string, GraphEvent>>();
 	readonly subscriptions = new Map<string, Subscription>();
 	readonly tokens = new Map<string, number>();
-	readonly faults: FaultState = { latencyMs: 0, queue: [] };
 	readonly calls: Array<{ method: string; path: string }> = [];
 	readonly deliveries: Delivery[] = [];
 	/** When false, changes are not notified (to simulate lost notifications before a `missed` lifecycle event). */
 	notify = true;
 	maxLifetimeMinutes: number;
 	private tombstones = new Map<string, Array<{ id: string; at: number }>>();
-	private server?: RunningServer;
 	private pending: Array<Promise<unknown>> = [];
 
 	constructor(private readonly opts: GraphSandboxOptions = {}) {
+		super(opts.port);
 		this.maxLifetimeMinutes = opts.maxLifetimeMinutes ?? 10080;
 		for (const p of PRACTITIONERS) this.mailboxes.set(p.mailbox, new Map());
 	}
 
-	get url(): string {
-		if (!this.server) throw new Error('Graph sandbox is not started');
-		return this.server.url;
-	}
-
-	async start(): Promise<this> {
-		this.server = await serve(this.router(), {
-			port: this.opts.port,
-			faults: this.faults,
-			controlPrefix: '/__sandbox',
+	protected serveOptions(): Partial<ServeOptions> {
+		return {
 			onRequest: (r) => this.calls.push({ method: r.method, path: r.path }),
 			notFound: () => graphError(400, 'BadRequest', 'Resource not found for the segment.'),
-		});
-		return this;
+		};
 	}
 
 	async stop(): Promise<void> {
 		await Promise.allSettled(this.pending);
-		await this.server?.close();
+		await super.stop();
 	}
 
 	reset(): void {
@@ -111,10 +101,6 @@ export class GraphSandbox {
 		this.tombstones.clear();
 		this.notify = true;
 		this.maxLifetimeMinutes = this.opts.maxLifetimeMinutes ?? 10080;
-	}
-
-	inject(fault: Fault): void {
-		this.faults.queue.push(fault);
 	}
 
 	/** Waits for notifications in flight to be delivered. */
@@ -312,23 +298,13 @@ export class GraphSandbox {
 		const responses = await Promise.all(
 			requests.map(async (r) => {
 				const url = new URL(r.url.startsWith('/') ? r.url : `/${r.url}`, 'http://graph.local');
-				const line = `${r.method.toUpperCase()} /v1.0${url.pathname}`;
-				const fault = this.takeBatchFault(line);
+				const fault = takeFault(this.faults, r.method.toUpperCase(), `/v1.0${url.pathname}`, 'batch:');
 				if (fault) return { id: r.id, status: fault.status, headers: fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {}, body: { error: { code: fault.status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', message: 'Injected fault' } } };
 				const res = await this.route(r.method.toUpperCase(), url.pathname, url.searchParams, r.body);
 				return { id: r.id, status: res.status, headers: { 'Content-Type': 'application/json' }, ...(res.body !== undefined ? { body: res.body } : {}) };
 			}),
 		);
 		return json(200, { responses });
-	}
-
-	private takeBatchFault(line: string): Fault | undefined {
-		const idx = this.faults.queue.findIndex((f) => f.match?.startsWith('batch:') && new RegExp(f.match.slice(6)).test(line));
-		if (idx < 0) return undefined;
-		const f = this.faults.queue[idx];
-		if ((f.times ?? 1) <= 1) this.faults.queue.splice(idx, 1);
-		else this.faults.queue[idx] = { ...f, times: (f.times ?? 1) - 1 };
-		return f;
 	}
 
 	// ------------------------------------------------------------ calendars
@@ -433,7 +409,7 @@ export class GraphSandbox {
 		this.subscriptions.delete(id);
 	}
 
-	private router(): Router {
+	protected router(): Router {
 		const r = new Router();
 		r.add('POST', '/:tenant/oauth2/v2.0/token', (req) => this.token(req));
 		const guarded = (h: (req: SandboxRequest) => Promise<SandboxResponse> | SandboxResponse) => async (req: SandboxRequest) => this.authorised(req) ?? h(req);

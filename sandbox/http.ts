@@ -114,9 +114,16 @@ export interface ServeOptions {
 
 const sleepMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function takeFault(faults: FaultState, method: string, path: string): Fault | undefined {
+/**
+ * Takes the first queued fault matching "METHOD path". With a prefix (e.g. "batch:"), only faults
+ * whose match starts with it are considered, matched without it (steps inside a $batch call).
+ */
+export function takeFault(faults: FaultState, method: string, path: string, prefix = ''): Fault | undefined {
 	const line = `${method} ${path}`;
-	const idx = faults.queue.findIndex((f) => !f.match || new RegExp(f.match).test(line));
+	const idx = faults.queue.findIndex((f) => {
+		if (prefix) return f.match?.startsWith(prefix) === true && new RegExp(f.match.slice(prefix.length)).test(line);
+		return !f.match || new RegExp(f.match).test(line);
+	});
 	if (idx < 0) return undefined;
 	const fault = faults.queue[idx];
 	const left = (fault.times ?? 1) - 1;
@@ -236,4 +243,37 @@ export function paged<T>(all: T[], query: URLSearchParams | Record<string, unkno
 		size,
 		page,
 	});
+}
+
+/** Lifecycle shared by every sandbox: one loopback server, fault injection, a control API under /__sandbox. */
+export abstract class SandboxServer {
+	readonly faults: FaultState = { latencyMs: 0, queue: [] };
+	private server?: RunningServer;
+
+	constructor(protected readonly port?: number) {}
+
+	get url(): string {
+		if (!this.server) throw new Error(`${this.constructor.name} is not started`);
+		return this.server.url;
+	}
+
+	protected abstract router(): Router;
+
+	/** Extra serve options (request log, not-found answer). */
+	protected serveOptions(): Partial<ServeOptions> {
+		return {};
+	}
+
+	async start(): Promise<this> {
+		this.server = await serve(this.router(), { port: this.port, faults: this.faults, controlPrefix: '/__sandbox', ...this.serveOptions() });
+		return this;
+	}
+
+	async stop(): Promise<void> {
+		await this.server?.close();
+	}
+
+	inject(fault: Fault): void {
+		this.faults.queue.push(fault);
+	}
 }

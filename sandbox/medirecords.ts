@@ -6,7 +6,7 @@
  * fields and badly formatted values are refused with 400 and a JSON body.
  */
 import { randomUUID } from 'crypto';
-import { json, paged, Router, serve, type FaultState, type RunningServer, type SandboxRequest, type SandboxResponse, type Fault } from './http';
+import { json, paged, Router, SandboxServer, type SandboxRequest, type SandboxResponse, type Fault, type ServeOptions } from './http';
 import { APPOINTMENT_TYPES, PRACTICE_ID, PRACTITIONERS, SANDBOX_TOKEN } from './seed';
 
 export interface Patient {
@@ -85,35 +85,19 @@ export interface MediRecordsSandboxOptions {
 	practiceId?: string;
 }
 
-export class MediRecordsSandbox {
+export class MediRecordsSandbox extends SandboxServer {
 	readonly token: string;
 	readonly practiceId: string;
 	readonly state: MediRecordsState = { patients: new Map(), appointments: new Map(), requests: [] };
-	readonly faults: FaultState = { latencyMs: 0, queue: [] };
-	private server?: RunningServer;
 
-	constructor(private readonly opts: MediRecordsSandboxOptions = {}) {
+	constructor(opts: MediRecordsSandboxOptions = {}) {
+		super(opts.port);
 		this.token = opts.token ?? SANDBOX_TOKEN;
 		this.practiceId = opts.practiceId ?? PRACTICE_ID;
 	}
 
-	get url(): string {
-		if (!this.server) throw new Error('MediRecords sandbox is not started');
-		return this.server.url;
-	}
-
-	async start(): Promise<this> {
-		this.server = await serve(this.router(), {
-			port: this.opts.port,
-			faults: this.faults,
-			controlPrefix: '/__sandbox',
-			onRequest: (r) => this.state.requests.push({ method: r.method, path: r.path }),
-		});
-		return this;
-	}
-
-	async stop(): Promise<void> {
-		await this.server?.close();
+	protected serveOptions(): Partial<ServeOptions> {
+		return { onRequest: (r) => this.state.requests.push({ method: r.method, path: r.path }) };
 	}
 
 	reset(): void {
@@ -122,10 +106,6 @@ export class MediRecordsSandbox {
 		this.state.requests.length = 0;
 		this.faults.latencyMs = 0;
 		this.faults.queue.length = 0;
-	}
-
-	inject(fault: Fault): void {
-		this.faults.queue.push(fault);
 	}
 
 	durationMinutes(code: string): number | undefined {
@@ -246,7 +226,7 @@ export class MediRecordsSandbox {
 		return appt;
 	}
 
-	private router(): Router {
+	protected router(): Router {
 		const r = new Router();
 		const P = '/v1/practices/:practiceId';
 		r.add('GET', P, this.guard(() => json(200, { id: this.practiceId, name: 'Whole Health Clinic', timezone: 'Australia/Sydney', abn: '00 000 000 000', status: 'ACTIVE' })));

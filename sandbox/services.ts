@@ -6,21 +6,15 @@
  */
 import { createHmac, randomBytes } from 'crypto';
 import net from 'net';
-import { json, Router, serve, type FaultState, type RunningServer, type SandboxRequest } from './http';
+import { json, Router, SandboxServer, type SandboxRequest } from './http';
 
 export const JOTFORM_API_KEY = 'sandbox-jotform-key';
 export const STRIPE_SECRET_KEY = 'sk_test_sandbox_clinic';
 
 // ------------------------------------------------------------------ JotForm
-export class JotFormSandbox {
+export class JotFormSandbox extends SandboxServer {
 	readonly webhooks = new Map<string, Map<string, string>>();
-	readonly faults: FaultState = { latencyMs: 0, queue: [] };
-	private server?: RunningServer;
-	constructor(private readonly port?: number) {}
-	get url(): string {
-		return this.server!.url;
-	}
-	async start(): Promise<this> {
+	protected router(): Router {
 		const r = new Router();
 		const auth = (req: SandboxRequest) => req.headers.apikey === JOTFORM_API_KEY || req.query.get('apiKey') === JOTFORM_API_KEY;
 		const denied = json(401, { responseCode: 401, message: "You're not authorized to use (/form/webhooks)", content: '', duration: '1ms' });
@@ -41,11 +35,7 @@ export class JotFormSandbox {
 			return json(200, { responseCode: 200, message: 'success', content: Object.fromEntries(this.webhooks.get(req.params.id) ?? new Map()) });
 		});
 		r.add('POST', '/__sandbox/submit/:id', async (req) => json(200, await this.submit(req.params.id, (req.body ?? {}) as Record<string, unknown>)));
-		this.server = await serve(r, { port: this.port, faults: this.faults, controlPrefix: '/__sandbox' });
-		return this;
-	}
-	async stop(): Promise<void> {
-		await this.server?.close();
+		return r;
 	}
 	/** Posts a submission to every webhook of the form, as JotForm does: multipart/form-data with rawRequest JSON. */
 	async submit(formId: string, answers: Record<string, unknown>): Promise<Array<{ url: string; status: number }>> {
@@ -75,15 +65,9 @@ interface Endpoint {
 	secret: string;
 }
 
-export class StripeSandbox {
+export class StripeSandbox extends SandboxServer {
 	readonly endpoints = new Map<string, Endpoint>();
-	readonly faults: FaultState = { latencyMs: 0, queue: [] };
-	private server?: RunningServer;
-	constructor(private readonly port?: number) {}
-	get url(): string {
-		return this.server!.url;
-	}
-	async start(): Promise<this> {
+	protected router(): Router {
 		const r = new Router();
 		const authed = (req: SandboxRequest) => {
 			const h = String(req.headers.authorization ?? '');
@@ -114,11 +98,7 @@ export class StripeSandbox {
 			const b = req.body as { type: string; object: Record<string, unknown>; id?: string };
 			return json(200, await this.send(b.type, b.object, b.id));
 		});
-		this.server = await serve(r, { port: this.port, faults: this.faults, controlPrefix: '/__sandbox' });
-		return this;
-	}
-	async stop(): Promise<void> {
-		await this.server?.close();
+		return r;
 	}
 	/** Delivers a signed event to every endpoint that listens for its type (Stripe-Signature: t=…,v1=HMAC-SHA256). */
 	async send(type: string, object: Record<string, unknown>, id = `evt_${randomBytes(12).toString('hex')}`, opts: { badSignature?: boolean } = {}): Promise<Array<{ url: string; status: number }>> {
@@ -198,24 +178,15 @@ export class SmtpInbox {
 }
 
 // ---------------------------------------------------------- ops alert inbox
-export class AlertInbox {
+export class AlertInbox extends SandboxServer {
 	readonly alerts: Array<Record<string, unknown>> = [];
-	private server?: RunningServer;
-	constructor(private readonly port?: number) {}
-	get url(): string {
-		return this.server!.url;
-	}
-	async start(): Promise<this> {
+	protected router(): Router {
 		const r = new Router();
 		r.add('POST', '/alerts', (req) => {
 			this.alerts.push(req.body as Record<string, unknown>);
 			return json(200, { ok: true });
 		});
 		r.add('GET', '/alerts', () => json(200, this.alerts));
-		this.server = await serve(r, { port: this.port, faults: { latencyMs: 0, queue: [] } });
-		return this;
-	}
-	async stop(): Promise<void> {
-		await this.server?.close();
+		return r;
 	}
 }

@@ -10,7 +10,7 @@ import type {
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { clientStateFor, collapse, constantTimeEqual, mailboxOfResource, remember, subscriptionResource, type Notification, type SeenEvent } from '../../lib/graph';
 import { splitList } from '../../lib/catalog';
-import { graphClient, graphCredentials, graphError, graphHttp, type GraphContext } from '../shared/graphTransport';
+import { graphBaseUrl, graphClient, graphCredentials, graphHttp, type GraphContext } from '../shared/graphTransport';
 import { batchWithLifetimeFallback, createStep, errorMessage, expiryIn, listSubscriptions, runBatch, type BatchStep, type SubscriptionSpec } from '../shared/subscriptions';
 
 export const EVENT_SELECT = 'id,iCalUId,changeKey,subject,start,end,organizer,attendees,body,bodyPreview,location,isCancelled,lastModifiedDateTime';
@@ -71,7 +71,7 @@ function deletion(ctx: IWebhookFunctions, mailbox: string, eventId: string, subs
 }
 
 async function fetchChanges(ctx: IWebhookFunctions, changes: ReturnType<typeof collapse>['changes']): Promise<EmittedChange[]> {
-	const base = `${String((await graphCredentials(ctx)).graphUrl || 'https://graph.microsoft.com').replace(/\/+$/, '')}/v1.0`;
+	const base = `${await graphBaseUrl(ctx)}/v1.0`;
 	const out = await Promise.all(
 		changes.map(async (c): Promise<EmittedChange | undefined> => {
 			const res = await graphHttp(ctx, 'GET', `${base}/users/${encodeURIComponent(c.user)}/events/${encodeURIComponent(c.eventId)}?$select=${EVENT_SELECT}`);
@@ -121,7 +121,7 @@ async function resync(ctx: IWebhookFunctions, mailbox: string): Promise<EmittedC
 
 async function handleLifecycle(ctx: IWebhookFunctions, notifications: Notification[]): Promise<EmittedChange[]> {
 	const emitted: EmittedChange[] = [];
-	const base = `${String((await graphCredentials(ctx)).graphUrl || 'https://graph.microsoft.com').replace(/\/+$/, '')}/v1.0`;
+	const base = `${await graphBaseUrl(ctx)}/v1.0`;
 	for (const n of notifications) {
 		const mailbox = mailboxOfResource(n.resource) ?? Object.entries(state(ctx).subscriptions ?? {}).find(([, id]) => id === n.subscriptionId)?.[0]?.split('/')[1];
 		const s = mailbox ? await spec(ctx, mailbox) : undefined;
@@ -269,4 +269,3 @@ function emit(items: EmittedChange[]): IWebhookResponseData {
 		return { noWebhookResponse: true, workflowData: [data] };
 }
 
-export { graphError };

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeApiError, NodeConnectionTypes, NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError, sleep } from 'n8n-workflow';
 import { mailboxes as catalogMailboxes, parseCatalog, splitList } from '../../lib/catalog';
 import { clientStateFor, planUpkeep, subscriptionResource, mailboxOfResource } from '../../lib/graph';
 import { graphCredentials, graphStats } from '../shared/graphTransport';
@@ -76,9 +76,7 @@ export class GraphSubscriptionUpkeep implements INodeType {
 		const spec = (mailbox: string): SubscriptionSpec => ({ mailbox, notificationUrl, lifecycleUrl: `${notificationUrl}/lifecycle`, clientState, lifetimeMinutes: lifetime, fallbackLifetimeMinutes: fallback });
 
 		const report = { renewed: [] as Entry[], recreated: [] as Entry[], created: [] as Entry[], deleted: [] as Entry[], failed: [] as Entry[], unchanged: 0, lifetimeFallbackUsed: false };
-		const existing = await listSubscriptions(this).catch((e: unknown) => {
-			throw e instanceof NodeApiError ? e : new NodeOperationError(this.getNode(), `Could not list Microsoft Graph subscriptions: ${(e as Error).message}`, { description: 'Check the Microsoft Graph credential (Test credential) and the app permission Calendars.Read.' });
-		});
+		const existing = await listSubscriptions(this);
 		const plan = planUpkeep(wanted, existing, notificationUrl, { now: Date.now(), renewWithinMs: Number(this.getNodeParameter('renewWithinHours', 0)) * 3_600_000, known });
 		report.unchanged = plan.keep.length;
 

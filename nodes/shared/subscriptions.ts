@@ -3,7 +3,17 @@ import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 import { chunk, isBeyondMaxLifetime, subscriptionResource, type ExistingSubscription } from '../../lib/graph';
 import { retryAfterMs } from '../../lib/medirecordsMapping';
-import { graphClient, type GraphContext } from './graphTransport';
+import { graphClient, graphError, type GraphContext } from './graphTransport';
+
+/** The Graph client throws GraphError; ops get a NodeApiError that says what failed and what to check. */
+async function asNodeError<T>(ctx: GraphContext, what: string, fn: () => Promise<T>): Promise<T> {
+	try {
+		return await fn();
+	} catch (e) {
+		const err = e as { statusCode?: number; message?: string };
+		throw graphError(ctx, { status: err.statusCode ?? 0, headers: {}, body: { error: { message: err.message ?? String(e) } } }, what);
+	}
+}
 
 export interface BatchStep {
 	id: string;
@@ -21,15 +31,17 @@ export interface BatchResult {
 
 /** Lists every subscription of the app, following @odata.nextLink with the Graph client's PageIterator. */
 export async function listSubscriptions(ctx: GraphContext): Promise<ExistingSubscription[]> {
-	const client = await graphClient(ctx);
-	const first = await client.api('/subscriptions').get();
-	const all: ExistingSubscription[] = [];
-	const it = new PageIterator(client, first, (s: ExistingSubscription) => {
-		all.push(s);
-		return true;
+	return asNodeError(ctx, 'listing subscriptions', async () => {
+		const client = await graphClient(ctx);
+		const first = await client.api('/subscriptions').get();
+		const all: ExistingSubscription[] = [];
+		const it = new PageIterator(client, first, (s: ExistingSubscription) => {
+			all.push(s);
+			return true;
+		});
+		await it.iterate();
+		return all;
 	});
-	await it.iterate();
-	return all;
 }
 
 /** Sends steps through $batch, 20 per call; steps Graph throttles (429/503) are sent again after Retry-After. */
@@ -44,7 +56,7 @@ export async function runBatch(ctx: GraphContext, steps: BatchStep[], maxRounds 
 			const body = {
 				requests: group.map((s) => ({ id: s.id, method: s.method, url: s.url, ...(s.body ? { body: s.body, headers: { 'Content-Type': 'application/json' } } : {}) })),
 			};
-			const res = (await client.api('/$batch').post(body)) as { responses: BatchResult[] };
+			const res = await asNodeError(ctx, '$batch', async () => (await client.api('/$batch').post(body)) as { responses: BatchResult[] });
 			for (const r of res.responses ?? []) {
 				if ((r.status === 429 || r.status === 503) && round < maxRounds - 1) {
 					waitMs = Math.max(waitMs, retryAfterMs(r.headers?.['Retry-After'] ?? r.headers?.['retry-after'], 1000 * 2 ** round, Date.now(), 60_000));

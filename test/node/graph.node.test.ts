@@ -246,3 +246,12 @@ describe('subscription upkeep', () => {
 		expect(bad.failed).toEqual([expect.objectContaining({ mailbox: 'nobody@clinic.example', action: 'create', status: 404 })]);
 	});
 });
+
+test('Graph refusing the app (401 on listing) fails upkeep with a NodeApiError that says what to check', async () => {
+	g.inject({ match: 'GET /v1.0/subscriptions', status: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } } });
+	const node = makeNode({ type: 'graphSubscriptionUpkeep', ...GRAPH, parameters: { source: 'list', mailboxes: DIA, path: 'graph-calendar', webhookBaseUrl: `${host.baseUrl}/` } });
+	const r = await runNode({ type: 'graphSubscriptionUpkeep', parameters: {} }, [{}], { node, workflow: makeWorkflow([node]), overrides: host.overrides });
+	expect(r.error?.name).toBe('NodeApiError');
+	expect(r.error?.message).toMatch(/Microsoft Graph: listing subscriptions failed: Insufficient privileges/);
+	expect(r.error?.description).toMatch(/Calendars\.Read/);
+});
