@@ -6,6 +6,8 @@ module.exports = {
 	},
 	testMatch: ['<rootDir>/test/**/*.test.ts'],
 	testPathIgnorePatterns: ['/node_modules/', '/harness/', '/test/e2e/'],
+	// n8n's own install and its user folders live under harness/: never scan them.
+	modulePathIgnorePatterns: ['<rootDir>/harness/', '<rootDir>/dist/'],
 	reporters: ['default'],
 	testTimeout: 30000,
 };

@@ -24,6 +24,22 @@ interface TriggerState {
 /** Last emitted version of each event, shared by concurrent requests in this process. */
 const inProcess = new Map<string, string>();
 
+/**
+ * The clientState each workflow expects, kept for a minute so a burst of notifications is
+ * acknowledged without reading and decrypting the credential for every POST.
+ */
+const expectedState = new Map<string, { value: string; at: number }>();
+async function expectedClientState(ctx: IWebhookFunctions): Promise<string> {
+	const path = String(ctx.getNodeParameter('path', 'graph-calendar'));
+	const key = `${ctx.getWorkflow().id}|${ctx.getNode().name}|${path}`;
+	const hit = expectedState.get(key);
+	if (hit && Date.now() - hit.at < 60_000) return hit.value;
+	const creds = await graphCredentials(ctx);
+	const value = clientStateFor(String(creds.notificationSecret ?? ''), path);
+	expectedState.set(key, { value, at: Date.now() });
+	return value;
+}
+
 function state(ctx: IHookFunctions | IWebhookFunctions): TriggerState {
 	return ctx.getWorkflowStaticData('node') as TriggerState;
 }
@@ -241,8 +257,7 @@ export class GraphCalendarTrigger implements INodeType {
 			res.status(400).json({ error: 'Not a Microsoft Graph notification body' });
 			return { noWebhookResponse: true };
 		}
-		const creds = await graphCredentials(this);
-		const clientState = clientStateFor(String(creds.notificationSecret ?? ''), String(this.getNodeParameter('path', 'graph-calendar')));
+		const clientState = await expectedClientState(this);
 		const lifecycle = this.getWebhookName() === 'setup';
 		if (lifecycle) {
 			const valid = notifications.filter((n) => constantTimeEqual(n?.clientState, clientState));
