@@ -34,12 +34,20 @@ export function composeNotes(notes: string | undefined, reference?: string): str
 	return `${truncateNotes(text, NOTES_MAX - marker.length - 1)} ${marker}`;
 }
 
+const MARKER_RE = /\[ref:[0-9a-f]{20}\]/;
+
 /** Keeps the reference marker of existing notes when the notes are replaced. */
 export function replaceNotesKeepingMarker(existing: string | null | undefined, next: string): string {
-	const m = /\[ref:[0-9a-f]{20}\]/.exec(existing ?? '');
+	const m = MARKER_RE.exec(existing ?? '');
 	if (!m) return truncateNotes(next);
 	if (next.includes(m[0])) return truncateNotes(next);
 	return `${truncateNotes(next.trim(), NOTES_MAX - m[0].length - 1)} ${m[0]}`.trim();
+}
+
+/** Adds text after the notes' own text ("… | addition"), keeping the reference marker last. */
+export function appendToNotes(existing: string | null | undefined, addition: string): string {
+	const text = String(existing ?? '').replace(MARKER_RE, '').trim();
+	return replaceNotesKeepingMarker(existing, [text, addition.trim()].filter(Boolean).join(' | '));
 }
 
 /** "30 mins", "1 hr", "1 hr 30 mins", "4 hrs", "90" → minutes; undefined when unreadable. */

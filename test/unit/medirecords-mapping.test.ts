@@ -1,4 +1,5 @@
 import {
+	appendToNotes,
 	cleanPatient,
 	composeNotes,
 	hasReference,
@@ -63,6 +64,14 @@ describe('notes and external references', () => {
 		expect(hasReference(notes, ref)).toBe(true);
 		expect(hasReference(notes, `${ref}-other`)).toBe(false);
 		expect(referenceMarker(ref)).toMatch(/^\[ref:[0-9a-f]{20}\]$/);
+	});
+
+	test('appending to notes keeps the marker last and separates entries', () => {
+		const notes = composeNotes('Booked via Calendly', 'evt-2')!;
+		const once = appendToNotes(notes, 'Paid 79.00 AUD');
+		expect(once).toBe(`Booked via Calendly | Paid 79.00 AUD ${referenceMarker('evt-2')}`);
+		expect(appendToNotes(once, 'Refunded 79.00 AUD')).toBe(`Booked via Calendly | Paid 79.00 AUD | Refunded 79.00 AUD ${referenceMarker('evt-2')}`);
+		expect(appendToNotes(null, 'Paid')).toBe('Paid');
 	});
 
 	test('replacing notes keeps the marker', () => {

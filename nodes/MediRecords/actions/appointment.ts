@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 import {
 	APPOINTMENT_STATUS,
+	appendToNotes,
 	composeNotes,
 	hasReference,
 	intervalCodeFor,
@@ -299,6 +300,11 @@ async function resolveAppointment(ctx: Ctx, i: number): Promise<IDataObject | un
 
 const UPDATABLE = ['patientId', 'appointmentTypeId', 'scheduleTime', 'appointmentStatus', 'appointmentIntervalCode', 'providerId', 'roomId', 'notes', 'walkIn', 'firstAvailableDoctor', 'urgency', 'emailReminder', 'reminderMethod', 'reminderType', 'referralId', 'cancellationReason'];
 
+/** Whether the appointment already has every value of the changes (no PUT needed). */
+function holdsAlready(current: IDataObject, changes: IDataObject): boolean {
+	return Object.entries(changes).every(([k, v]) => current[k] === v);
+}
+
 /** MediRecords' PUT replaces the appointment: send the whole appointment with the changes applied. */
 async function putAppointment(ctx: Ctx, current: IDataObject, changes: IDataObject, i: number): Promise<IDataObject> {
 	const body: IDataObject = {};
@@ -333,7 +339,7 @@ async function createAppointment(ctx: Ctx, i: number): Promise<IDataObject> {
 	if (existing) {
 		const changes: IDataObject = { scheduleTime, appointmentTypeId, appointmentIntervalCode: await intervalCode(ctx, minutes, i) };
 		if (providerId) changes.providerId = providerId;
-		if (Object.entries(changes).every(([k, v]) => existing![k] === v)) return { action: 'existing', ...existing };
+		if (holdsAlready(existing, changes)) return { action: 'existing', ...existing };
 		const moved = await putAppointment(ctx, existing, changes, i);
 		return { action: 'rescheduled', previousScheduleTime: existing.scheduleTime, ...moved };
 	}
@@ -392,12 +398,8 @@ async function updateAppointment(ctx: Ctx, i: number): Promise<IDataObject> {
 	if (f.status !== undefined) changes.appointmentStatus = Number(f.status);
 	if (f.reminderMethod) changes.reminderMethod = f.reminderMethod;
 	if (f.notes !== undefined) changes.notes = replaceNotesKeepingMarker(current.notes as string, String(f.notes));
-	if (f.appendNotes) {
-		const before = String(changes.notes ?? current.notes ?? '').replace(/\s*\[ref:[0-9a-f]{20}\]/, '').trim();
-		changes.notes = replaceNotesKeepingMarker(current.notes as string, [before, String(f.appendNotes).trim()].filter(Boolean).join(' | '));
-	}
-	const unchanged = Object.entries(changes).every(([k, v]) => current[k] === v);
-	if (unchanged) return { action: 'unchanged', ...current };
+	if (f.appendNotes) changes.notes = appendToNotes((changes.notes ?? current.notes) as string, String(f.appendNotes));
+	if (holdsAlready(current, changes)) return { action: 'unchanged', ...current };
 	const updated = await putAppointment(ctx, current, changes, i);
 	return { action: 'updated', previousScheduleTime: current.scheduleTime, ...updated };
 }
