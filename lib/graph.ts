@@ -3,14 +3,16 @@ import { createHmac, timingSafeEqual } from 'crypto';
 
 /**
  * The clientState Graph echoes in every notification. It is derived (HMAC-SHA256)
- * from the credential's notification secret and the workflow's notification URL:
+ * from the credential's notification secret and the workflow's webhook path:
  * unguessable, different for every workflow, and computable by the upkeep
  * workflow when it recreates a subscription Graph dropped, without either
  * workflow having to read the other's state.
  */
-export function clientStateFor(secret: string, notificationUrl: string): string {
+export function clientStateFor(secret: string, webhookPath: string): string {
 	if (!secret) throw new Error('The Microsoft Graph credential has no notification secret; set one so notifications can be authenticated.');
-	return createHmac('sha256', secret).update(notificationUrl.trim().toLowerCase()).digest('base64url');
+	// "graph-calendar", "/graph-calendar/" and "Graph-Calendar" are one webhook in n8n: one clientState.
+	const path = webhookPath.trim().replace(/^\/+|\/+$/g, '').toLowerCase();
+	return createHmac('sha256', secret).update(path).digest('base64url');
 }
 
 export function constantTimeEqual(a: unknown, b: string): boolean {

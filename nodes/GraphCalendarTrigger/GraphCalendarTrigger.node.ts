@@ -44,17 +44,17 @@ function state(ctx: IHookFunctions | IWebhookFunctions): TriggerState {
 	return ctx.getWorkflowStaticData('node') as TriggerState;
 }
 
-async function spec(ctx: IHookFunctions | IWebhookFunctions, mailbox: string): Promise<SubscriptionSpec> {
+/** Subscription specs for these mailboxes (the credential is read once). */
+async function specs(ctx: IHookFunctions | IWebhookFunctions, mailboxes: string[]): Promise<SubscriptionSpec[]> {
 	const creds = await graphCredentials(ctx);
-	const path = String(ctx.getNodeParameter('path', 'graph-calendar'));
-	return {
-		mailbox,
+	const shared = {
 		notificationUrl: ctx.getNodeWebhookUrl('default')!,
 		lifecycleUrl: ctx.getNodeWebhookUrl('setup'),
-		clientState: clientStateFor(String(creds.notificationSecret ?? ''), path),
+		clientState: clientStateFor(String(creds.notificationSecret ?? ''), String(ctx.getNodeParameter('path', 'graph-calendar'))),
 		lifetimeMinutes: Number(ctx.getNodeParameter('lifetimeMinutes', 10070)),
 		fallbackLifetimeMinutes: Number(ctx.getNodeParameter('fallbackLifetimeMinutes', 4230)),
 	};
+	return mailboxes.map((mailbox) => ({ mailbox, ...shared }));
 }
 
 type EmittedChange = IDataObject & { changeType: string; mailbox: string; eventId: string };
@@ -140,7 +140,7 @@ async function handleLifecycle(ctx: IWebhookFunctions, notifications: Notificati
 	const base = `${await graphBaseUrl(ctx)}/v1.0`;
 	for (const n of notifications) {
 		const mailbox = mailboxOfResource(n.resource) ?? Object.entries(state(ctx).subscriptions ?? {}).find(([, id]) => id === n.subscriptionId)?.[0]?.split('/')[1];
-		const s = mailbox ? await spec(ctx, mailbox) : undefined;
+		const [s] = mailbox ? await specs(ctx, [mailbox]) : [];
 		if (n.lifecycleEvent === 'reauthorizationRequired' && n.subscriptionId) {
 			const res = await graphHttp(ctx, 'PATCH', `${base}/subscriptions/${encodeURIComponent(n.subscriptionId)}`, { expirationDateTime: expiryIn(s?.lifetimeMinutes ?? 4230) });
 			if (res.status === 404 && s) await createSubscriptions(ctx, [s]);
@@ -221,8 +221,7 @@ export class GraphCalendarTrigger implements INodeType {
 			async create(this: IHookFunctions): Promise<boolean> {
 				const wanted = splitList(this.getNodeParameter('mailboxes', '')).map((m) => m.toLowerCase());
 				if (!wanted.length) return true;
-				const specs = await Promise.all(wanted.map((m) => spec(this, m)));
-				const failed = await createSubscriptions(this, specs);
+				const failed = await createSubscriptions(this, await specs(this, wanted));
 				if (failed.length) {
 					throw new NodeOperationError(this.getNode(), `Microsoft Graph refused ${failed.length} subscription(s)`, { description: failed.join('\n') });
 				}

@@ -4,6 +4,7 @@ describe('clientState', () => {
 	test('derived per workflow path, stable, and compared in constant time', () => {
 		const a = clientStateFor('secret', 'graph-calendar');
 		expect(a).toBe(clientStateFor('secret', 'GRAPH-CALENDAR'));
+		expect(a).toBe(clientStateFor('secret', ' /graph-calendar/ '));
 		expect(a).not.toBe(clientStateFor('secret', 'other'));
 		expect(a).not.toBe(clientStateFor('secret2', 'graph-calendar'));
 		expect(a.length).toBeLessThanOrEqual(128);
