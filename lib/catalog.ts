@@ -93,7 +93,11 @@ export type Form = Catalog['forms'][number];
 export type RoutingRule = Catalog['routing'][number];
 
 export class CatalogError extends Error {
-	constructor(readonly problems: string[]) {
+	/** missing: no catalog reached the node at all (as opposed to a catalog with mistakes). */
+	constructor(
+		readonly problems: string[],
+		readonly missing = false,
+	) {
 		super(`The service catalog is invalid: ${problems.join('; ')}`);
 		this.name = 'CatalogError';
 	}
@@ -155,6 +159,21 @@ export function parseCatalog(input: unknown): Catalog {
 	if (!c.practitioners.some((p) => p.consultant)) problems.push('practitioners: no consultant is marked for free initial consultations');
 	if (problems.length) throw new CatalogError(problems);
 	return c;
+}
+
+export const NO_CATALOG = 'No catalog reached this node. Put "Load Service Catalog" (Execute Workflow → Service Catalog) before it.';
+
+/** The catalog as it reaches a node parameter: an object, or its JSON text. */
+export function parseCatalogInput(raw: unknown): Catalog {
+	if (raw === undefined || raw === null || raw === '') throw new CatalogError([NO_CATALOG], true);
+	if (typeof raw !== 'string') return parseCatalog(raw);
+	let value: unknown;
+	try {
+		value = JSON.parse(raw);
+	} catch {
+		throw new CatalogError(['the catalog is not valid JSON']);
+	}
+	return parseCatalog(value);
 }
 
 export function practitionersFor(catalog: Catalog, serviceKey: string): Practitioner[] {

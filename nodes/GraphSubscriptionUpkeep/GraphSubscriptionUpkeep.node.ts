@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError, sleep } from 'n8n-workflow';
-import { mailboxes as catalogMailboxes, parseCatalog, splitList } from '../../lib/catalog';
+import { CatalogError, mailboxes as catalogMailboxes, parseCatalogInput, splitList } from '../../lib/catalog';
 import { clientStateFor, planUpkeep, subscriptionResource, mailboxOfResource } from '../../lib/graph';
 import { graphCredentials, graphStats } from '../shared/graphTransport';
 import { batchWithLifetimeFallback, createStep, errorMessage, expiryIn, listSubscriptions, runBatch, type BatchStep, type SubscriptionSpec } from '../shared/subscriptions';
@@ -55,11 +55,10 @@ export class GraphSubscriptionUpkeep implements INodeType {
 		const source = this.getNodeParameter('source', 0) as string;
 		let wanted: string[];
 		if (source === 'catalog') {
-			const raw = this.getNodeParameter('catalog', 0, '') as unknown;
-			if (!raw) throw new NodeOperationError(this.getNode(), 'No catalog reached this node. Put "Load Service Catalog" before it, or choose Mailboxes From: List.');
 			try {
-				wanted = catalogMailboxes(parseCatalog(typeof raw === 'string' ? JSON.parse(raw) : raw));
+				wanted = catalogMailboxes(parseCatalogInput(this.getNodeParameter('catalog', 0, '') as unknown));
 			} catch (e) {
+				if (e instanceof CatalogError && e.missing) throw new NodeOperationError(this.getNode(), `${e.problems[0]} Or choose Mailboxes From: List.`);
 				throw new NodeOperationError(this.getNode(), 'The service catalog is invalid.', { description: (e as Error).message });
 			}
 		} else {

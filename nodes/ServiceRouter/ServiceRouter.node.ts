@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import { CatalogError, catalogFromParameters, parseCatalog, type Catalog } from '../../lib/catalog';
+import { CatalogError, catalogFromParameters, parseCatalog, parseCatalogInput, type Catalog } from '../../lib/catalog';
 import { listPractitioners, matchPayment, routeBooking, routeForm, type RouteResult } from '../../lib/routing';
 import { catalogFields } from './catalogFields';
 
@@ -128,11 +128,10 @@ export class ServiceRouter implements INodeType {
 			const input = items[i].json;
 			let catalog: Catalog;
 			try {
-				const raw = this.getNodeParameter('catalog', i, '') as unknown;
-				if (raw === undefined || raw === null || raw === '') throw new Error('no catalog');
-				catalog = parseCatalog(typeof raw === 'string' ? JSON.parse(raw) : raw);
+				catalog = parseCatalogInput(this.getNodeParameter('catalog', i, '') as unknown);
 			} catch (e) {
-				const detail = e instanceof CatalogError ? `Fix the Service Catalog workflow: ${e.problems.join('; ')}` : 'No catalog reached this node. Put "Load Service Catalog" (Execute Workflow → Service Catalog) before it.';
+				const problems = e instanceof CatalogError ? e.problems : [(e as Error).message];
+				const detail = e instanceof CatalogError && e.missing ? problems[0] : `Fix the Service Catalog workflow: ${problems.join('; ')}`;
 				if (this.continueOnFail()) {
 					unrouted(i, 'no_catalog', detail, input);
 					continue;
