@@ -1,5 +1,6 @@
 /** Pure mapping rules for MediRecords requests: notes, references, durations, patients. */
 import { createHash } from 'crypto';
+import { redactText } from './publicInput';
 
 export const NOTES_MAX = 500;
 
@@ -156,30 +157,10 @@ export function patientChanges(existing: Record<string, unknown>, wanted: Patien
 	return changes;
 }
 
-export function normaliseName(s: unknown): string {
-	return String(s ?? '')
-		.normalize('NFKD')
-		.replace(/[\u0300-\u036f]/g, '')
-		.trim()
-		.toLowerCase()
-		.replace(/\s+/g, ' ');
-}
 
 /** Removes every given sensitive value from a message (case-insensitive), so API errors never echo PHI. */
 export function redact(message: string, sensitive: Array<unknown>): string {
-	let out = String(message ?? '');
-	const values = sensitive
-		.filter((v): v is string | number => (typeof v === 'string' || typeof v === 'number') && String(v).trim().length >= 3)
-		.map((v) => String(v).trim())
-		.sort((a, b) => b.length - a.length);
-	for (const v of values) {
-		const escaped = v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-		out = out.replace(new RegExp(escaped, 'gi'), '[redacted]');
-	}
-	// Anything that still looks like an email address or a phone number goes too.
-	out = out.replace(/[^\s@"']+@[^\s@"']+\.[a-z]{2,}/gi, '[redacted]');
-	out = out.replace(/\+?\d[\d\s-]{7,}\d/g, '[redacted]');
-	return out;
+	return redactText(message, sensitive);
 }
 
 /** Seconds to wait from a Retry-After header (delta-seconds or HTTP date), bounded. */

@@ -3,6 +3,8 @@
  * wall-clock time (`YYYY-MM-DDThh:mm`) with no offset.
  */
 
+import { DateTime } from 'luxon';
+
 const LOCAL_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
 
 function partsIn(timeZone: string, epochMs: number): Record<string, number> {
@@ -94,4 +96,17 @@ export function minutesBetween(startIso: string, endIso: string): number {
 	const mins = Math.round((parseInstant(endIso) - parseInstant(startIso)) / 60000);
 	if (mins <= 0) throw new Error('The end time must be after the start time.');
 	return mins;
+}
+
+/**
+ * Wall-clock `YYYY-MM-DDThh:mm` in a time zone → ISO instant (UTC), by luxon.
+ * A time that does not exist (the DST gap) moves forward by the gap; an
+ * ambiguous one (the DST overlap) is the earlier instant.
+ */
+export function practiceLocalToInstant(local: string, timeZone: string): string {
+	assertTimeZone(timeZone);
+	if (!isPracticeLocal(local)) throw new Error(`"${local}" is not a practice-local time (YYYY-MM-DDThh:mm).`);
+	const dt = DateTime.fromISO(local, { zone: timeZone });
+	if (!dt.isValid) throw new Error(`"${local}" cannot be read in ${timeZone}.`);
+	return dt.toUTC().toISO({ suppressMilliseconds: true })!;
 }

@@ -1,4 +1,5 @@
 /** Normalising what patients type into forms and booking questions. */
+import { clip, LIMITS, plausibleEmail } from './publicInput';
 
 const COUNTRY: Record<string, { code: string; trunk: string }> = {
 	AU: { code: '61', trunk: '0' },
@@ -12,7 +13,7 @@ const COUNTRY: Record<string, { code: string; trunk: string }> = {
 /** Phone → E.164 using the clinic's default country for national numbers; undefined when it cannot be read. */
 export function toE164(raw: unknown, defaultCountry = 'AU'): string | undefined {
 	let s = String(raw ?? '').trim();
-	if (!s) return undefined;
+	if (!s || s.length > LIMITS.phone) return undefined;
 	s = s.replace(/(ext|x)\.?\s*\d+$/i, '');
 	const plus = s.startsWith('+') || s.startsWith('00');
 	let digits = s.replace(/\D/g, '');
@@ -53,7 +54,7 @@ export function toIsoDate(raw: unknown, dayFirst = true): string | undefined {
 		return undefined;
 	}
 	const s = String(raw ?? '').trim();
-	if (!s) return undefined;
+	if (!s || s.length > LIMITS.date) return undefined;
 	let m = /^(\d{4})-(\d{1,2})-(\d{1,2})/.exec(s);
 	if (m) return validDate(Number(m[1]), Number(m[2]), Number(m[3]));
 	m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(s);
@@ -79,11 +80,11 @@ export function toIsoDate(raw: unknown, dayFirst = true): string | undefined {
 export function splitName(raw: unknown): { firstName?: string; lastName?: string } {
 	if (raw && typeof raw === 'object') {
 		const o = raw as Record<string, unknown>;
-		const first = String(o.first ?? o.firstName ?? '').trim();
-		const last = String(o.last ?? o.lastName ?? '').trim();
+		const first = clip(typeof (o.first ?? o.firstName) === 'object' ? '' : (o.first ?? o.firstName ?? ''), LIMITS.name + 1).trim();
+		const last = clip(typeof (o.last ?? o.lastName) === 'object' ? '' : (o.last ?? o.lastName ?? ''), LIMITS.name + 1).trim();
 		return { firstName: first || undefined, lastName: last || undefined };
 	}
-	const s = String(raw ?? '').replace(/\s+/g, ' ').trim();
+	const s = clip(raw, LIMITS.name * 2 + 1).replace(/\s+/g, ' ').trim();
 	if (!s) return {};
 	if (s.includes(',')) {
 		const [last, first] = s.split(',').map((x) => x.trim());
@@ -95,8 +96,7 @@ export function splitName(raw: unknown): { firstName?: string; lastName?: string
 }
 
 export function cleanEmail(raw: unknown): string | undefined {
-	const s = String(raw ?? '').trim().toLowerCase();
-	return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s) ? s : undefined;
+	return plausibleEmail(raw);
 }
 
 export function titleCase(s: string | undefined): string | undefined {

@@ -5,9 +5,11 @@
  * Nothing here throws on bad input: it returns { ok: false, reason } so the
  * item goes to the Unrouted output instead of being lost.
  */
-import { consultant, practitionersFor, type BookingKind, type Catalog, type Form, type FormType, type Practitioner, type Service } from './catalog';
+import { consultant, practitionersFor, type BookingKind, type Catalog, type FormType, type Practitioner, type Service } from './catalog';
 import { fromPracticeLocal } from './medirecordsTime';
+import { recogniseQuestions, submissionLink, type JotFormQuestion, type JotFormSubmission } from './jotform';
 import { cleanEmail, splitName, titleCase, toE164, toIsoDate } from './patientFields';
+import { boundValue, clip, isPlausibleName, LIMITS, stripHtml, textLines } from './publicInput';
 
 export interface BookingPatient {
 	firstName?: string;
@@ -82,30 +84,28 @@ function ensureIso(value: unknown, timeZone?: string): string | undefined {
 	}
 }
 
-function stripHtml(html: string): string {
-	return html
-		.replace(/<(br|\/p|\/div|\/li|\/tr)[^>]*>/gi, '\n')
-		.replace(/<[^>]+>/g, '')
-		.replace(/&nbsp;/g, ' ')
-		.replace(/&amp;/g, '&')
-		.replace(/&lt;/g, '<')
-		.replace(/&gt;/g, '>')
-		.replace(/&#39;|&apos;/g, "'")
-		.replace(/&quot;/g, '"');
+/** Calendly's own footer and metadata lines in the event body: not the patient's answers. */
+const FOOTER = /^(need to make changes|cancel|reschedule|powered by|location|invitee time zone)\b/i;
+
+/** Calendly writes a question on its own line, ending with "?", ":" or (its default question) ".", the answer on the next. */
+function isQuestionLine(line: string): boolean {
+	if (line.length > 200 || FOOTER.test(line)) return false;
+	if (/[?:]$/.test(line)) return true;
+	return /\.$/.test(line) && line.split(' ').length >= 4;
 }
 
 /** Reads "Question: answer" lines (and "Question\nanswer" pairs) from the event body Calendly writes. */
 export function readAnswers(body: string): Array<{ question: string; answer: string }> {
-	const lines = stripHtml(body)
-		.split(/\r?\n/)
-		.map((l) => l.trim())
-		.filter(Boolean);
+	const lines = textLines(stripHtml(body));
 	const out: Array<{ question: string; answer: string }> = [];
-	for (let i = 0; i < lines.length; i++) {
-		const m = /^([^:]{2,80}):\s*(.+)$/.exec(lines[i]);
-		if (m && !/^https?$/i.test(m[1])) out.push({ question: m[1].trim(), answer: m[2].trim() });
-		else if (/[?:]$/.test(lines[i]) && lines[i + 1] && !/[?:]$/.test(lines[i + 1])) {
-			out.push({ question: lines[i].replace(/[:]$/, '').trim(), answer: lines[i + 1] });
+	for (let i = 0; i < lines.length && out.length < LIMITS.answers; i++) {
+		const line = lines[i];
+		const colon = line.indexOf(':');
+		const question = colon >= 2 && colon <= 80 ? line.slice(0, colon).trim() : '';
+		const answer = question ? line.slice(colon + 1).trim() : '';
+		if (question && answer && !/^https?$/i.test(question) && !FOOTER.test(question)) out.push({ question, answer: clip(answer, LIMITS.answer) });
+		else if (isQuestionLine(line) && lines[i + 1] && !isQuestionLine(lines[i + 1]) && !FOOTER.test(lines[i + 1])) {
+			out.push({ question: line.replace(/:$/, '').trim(), answer: clip(lines[i + 1], LIMITS.answer) });
 			i++;
 		}
 	}
@@ -116,15 +116,20 @@ function answerFor(answers: BookingPatient['answers'], pattern: RegExp): string 
 	return answers.find((a) => pattern.test(a.question))?.answer;
 }
 
-function patientFrom(name: unknown, email: unknown, answers: BookingPatient['answers'], country: string, phone?: unknown): BookingPatient {
+function patientFrom(name: unknown, email: unknown, answers: BookingPatient['answers'], country: string, phone?: unknown): BookingPatient & { problems: string[] } {
 	const n = splitName(name);
+	const problems: string[] = [];
+	for (const part of [n.firstName, n.lastName]) {
+		if (part && !isPlausibleName(part)) problems.push('the name holds characters a name does not (markup, a link or digits) or is too long');
+	}
 	return {
-		firstName: titleCase(n.firstName),
-		lastName: titleCase(n.lastName),
+		firstName: problems.length ? undefined : titleCase(n.firstName),
+		lastName: problems.length ? undefined : titleCase(n.lastName),
 		email: cleanEmail(email),
 		phone: toE164(phone ?? answerFor(answers, /phone|mobile|cell/i), country),
 		dob: toIsoDate(answerFor(answers, /birth|dob\b/i)),
 		answers,
+		problems,
 	};
 }
 
@@ -224,7 +229,8 @@ export function routeCalendarEvent(catalog: Catalog, event: GraphEvent, mailbox?
 	});
 	if (!invitee) return fail('no_patient', 'The event has no attendee other than clinic staff, so there is no patient to book.');
 	const answers = readAnswers(String(event.body?.content ?? event.bodyPreview ?? ''));
-	const patient = patientFrom(invitee.emailAddress?.name, invitee.emailAddress?.address, answers, catalog.clinic.defaultCountry);
+	const { problems, ...patient } = patientFrom(invitee.emailAddress?.name, invitee.emailAddress?.address, answers, catalog.clinic.defaultCountry);
+	if (problems.length) return fail('patient_name_unreadable', `The attendee's ${problems[0]}; MediRecords needs a real name to create the patient. Correct the name in Outlook or book the patient by hand.`);
 	if (!patient.lastName && !patient.firstName) return fail('no_patient_name', 'The attendee has no name, and MediRecords needs one to create the patient.');
 	const start = ensureIso(event.start.dateTime, event.start.timeZone);
 	const end = ensureIso(event.end.dateTime, event.end.timeZone);
@@ -253,14 +259,16 @@ export function routeCalendlyInvitee(catalog: Catalog, body: GraphEvent): RouteR
 	const link = practitioner.calendly.find((c) => c.eventType.toLowerCase() === String(se.name ?? '').toLowerCase());
 	const decided = decide(catalog, practitioner, { subject: se.name, eventType: se.name, organizer: hosts[0] }, { kind: link?.kind, service: link?.service });
 	if (!decided.ok) return decided;
-	const answers = (payload.questions_and_answers ?? []).map((qa: GraphEvent) => ({ question: String(qa.question ?? ''), answer: String(qa.answer ?? '') }));
-	const patient = patientFrom(
+	const qas: GraphEvent[] = Array.isArray(payload.questions_and_answers) ? payload.questions_and_answers.slice(0, LIMITS.answers) : [];
+	const answers = qas.map((qa) => ({ question: clip(qa?.question, 200), answer: clip(qa?.answer, LIMITS.answer) }));
+	const { problems, ...patient } = patientFrom(
 		payload.first_name || payload.last_name ? { first: payload.first_name, last: payload.last_name } : payload.name,
 		payload.email,
 		answers,
 		catalog.clinic.defaultCountry,
 		payload.text_reminder_number,
 	);
+	if (problems.length) return fail('patient_name_unreadable', `The invitee's ${problems[0]}; MediRecords needs a real name to create the patient.`);
 	const start = new Date(se.start_time).toISOString();
 	const end = new Date(se.end_time).toISOString();
 	return assemble(catalog, practitioner, decided.value, {
@@ -287,114 +295,132 @@ export interface RoutedForm {
 	formType: FormType;
 	service?: string;
 	serviceName?: string;
-	submissionId?: string;
-	patient: { firstName?: string; lastName?: string; email?: string; phone?: string; dob?: string; gender?: string; address?: string; notes?: string };
+	submissionId: string;
+	/** Where staff open the submission in JotForm. */
+	submissionUrl?: string;
+	submittedAt?: string;
+	patient: { firstName?: string; lastName?: string; email?: string; phone?: string; dob?: string; gender?: string; address?: FormAddress; notes?: string };
 	answers: Array<{ key: string; label: string; value: string }>;
+	/** Answers that could not be read (labels only, never the values). */
 	problems: string[];
 }
 
-function answerText(v: unknown): string {
-	if (v === null || v === undefined) return '';
-	if (typeof v === 'string') return v.trim();
-	if (Array.isArray(v)) return v.map(answerText).filter(Boolean).join(', ');
+export interface FormAddress {
+	line1?: string;
+	line2?: string;
+	suburb?: string;
+	state?: string;
+	postcode?: string;
+	country?: string;
+}
+
+/** Plain text of any JotForm answer, depth- and length-bounded. */
+function answerText(v: unknown, depth: number = LIMITS.depth): string {
+	if (v === null || v === undefined || depth <= 0) return '';
+	if (typeof v === 'string') return clip(v, LIMITS.answer).trim();
+	if (Array.isArray(v)) return clip(v.slice(0, LIMITS.answers).map((x) => answerText(x, depth - 1)).filter(Boolean).join(', '), LIMITS.answer);
 	if (typeof v === 'object') {
 		const o = v as Record<string, unknown>;
-		if ('full' in o) return answerText(o.full);
-		if (o.year && o.month && o.day) return `${String(o.year)}-${String(o.month)}-${String(o.day)}`;
-		return Object.values(o).map(answerText).filter(Boolean).join(' ');
+		if ('full' in o) return answerText(o.full, depth - 1);
+		if (o.year && o.month && o.day) return `${answerText(o.year, 1)}-${answerText(o.month, 1)}-${answerText(o.day, 1)}`;
+		return clip(Object.values(o).slice(0, LIMITS.answers).map((x) => answerText(x, depth - 1)).filter(Boolean).join(' '), LIMITS.answer);
 	}
-	return String(v);
+	return clip(String(v), LIMITS.answer);
 }
 
-function labelOf(key: string): string {
-	return key.replace(/^q\d+_/, '').replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').trim();
-}
-
-/** Reads a JotForm submission: the raw webhook body (rawRequest JSON string) or the n8n JotForm Trigger's output. */
-export function readJotForm(body: GraphEvent): { formId?: string; submissionId?: string; answers: Record<string, unknown> } {
-	if (!body || typeof body !== 'object') return { answers: {} };
-	let answers: Record<string, unknown> = {};
-	let raw = body.rawRequest;
-	if (typeof raw === 'string') {
-		try {
-			raw = JSON.parse(raw);
-		} catch {
-			raw = undefined;
-		}
+function readAddress(v: unknown): FormAddress | undefined {
+	if (!v || typeof v !== 'object') {
+		const line1 = answerText(v);
+		return line1 ? { line1: clip(line1, 200) } : undefined;
 	}
-	if (raw && typeof raw === 'object') answers = raw as Record<string, unknown>;
-	else {
-		// n8n's JotForm Trigger output: answers keyed by question name or label, with formID/submissionID kept alongside.
-		for (const [k, v] of Object.entries(body)) if (!['formID', 'submissionID', 'formTitle', 'ip', 'pretty', 'type', 'webhookURL', 'username'].includes(k)) answers[k] = v;
-	}
-	const formId = String(body.formID ?? body.formId ?? answers.formID ?? '').trim() || undefined;
-	const submissionId = String(body.submissionID ?? body.submission_id ?? answers.submission_id ?? '').trim() || undefined;
-	return { formId, submissionId, answers };
+	const o = v as Record<string, unknown>;
+	const t = (k: string) => clip(answerText(o[k], 1), 200) || undefined;
+	const a: FormAddress = { line1: t('addr_line1'), line2: t('addr_line2'), suburb: t('city'), state: t('state'), postcode: t('postal'), country: t('country') };
+	return Object.values(a).some(Boolean) ? a : undefined;
 }
 
-function fieldTargetFor(form: Form, key: string): string | undefined {
-	if (form.fields[key]) return form.fields[key];
-	// Matching by the question's name without JotForm's "qN_" prefix, so a mapping written as "email" finds "q4_email".
-	const bare = key.replace(/^q\d+_/, '');
-	const hit = Object.entries(form.fields).find(([k]) => k.replace(/^q\d+_/, '').toLowerCase() === bare.toLowerCase());
-	return hit?.[1];
+export interface VerifiedFormInput {
+	submission: JotFormSubmission;
+	questions: JotFormQuestion[];
+	apiDomain?: string;
 }
 
-export function routeForm(catalog: Catalog, body: GraphEvent): RouteResult<RoutedForm> {
-	const { formId, submissionId, answers } = readJotForm(body);
-	if (!formId) return fail('no_form_id', 'The submission has no formID; it is not a JotForm webhook body.');
+/**
+ * A submission fetched from JotForm's API (never the webhook body): answers are
+ * read by what each question is (type and label), the catalog's field map
+ * overriding. An answer given for a patient detail that cannot be read is a
+ * `problem`, never silently dropped.
+ */
+export function routeForm(catalog: Catalog, input: VerifiedFormInput): RouteResult<RoutedForm> {
+	const sub = input.submission;
+	const formId = String(sub?.form_id ?? '');
 	const form = catalog.forms.find((f) => f.formId === formId);
-	if (!form) return fail('unknown_form', `JotForm form ${formId} is not in the Service Catalog. Add it under Forms with its type.`);
+	if (!form) return fail('not_catalog_form', `JotForm form ${clip(formId, 30)} is not in the Service Catalog. Add it under Forms with its type.`);
 	const country = catalog.clinic.defaultCountry;
+	const byQid = new Map<string, JotFormQuestion>(input.questions.map((q) => [String(q.qid), q]));
+	const answers = (sub.answers && typeof sub.answers === 'object' ? Object.entries(sub.answers) : []).slice(0, LIMITS.answers);
+	for (const [qid, a] of answers) {
+		if (!byQid.has(qid) && a && typeof a === 'object') byQid.set(qid, { qid, name: clip(a.name, 120), text: clip(a.text, 300), type: clip(a.type, 60) });
+	}
+	const targets = recogniseQuestions([...byQid.values()], form.fields);
 	const patient: RoutedForm['patient'] = {};
 	const rest: RoutedForm['answers'] = [];
 	const problems: string[] = [];
 	let serviceAnswer: string | undefined;
-	for (const [key, value] of Object.entries(answers)) {
-		if (['slug', 'event_id', 'submission_id', 'formID', 'buildDate', 'timeToSubmit', 'validatedNewRequiredFieldIDs', 'path', 'jsExecutionTracker', 'submitSource', 'submitDate', 'uploadServerUrl', 'eventObserver'].includes(key)) continue;
-		const target = fieldTargetFor(form, key);
+	const setName = (which: 'firstName' | 'lastName', raw: string | undefined, label: string) => {
+		if (!raw) return;
+		if (!isPlausibleName(raw)) problems.push(`${label} is not a name (only letters, spaces and ' - . are accepted)`);
+		else patient[which] = titleCase(raw);
+	};
+	for (const [qid, a] of answers) {
+		if (!a || typeof a !== 'object') continue;
+		const q = byQid.get(qid)!;
+		const value = boundValue(a.answer);
 		const text = answerText(value);
+		const label = clip(q.text || q.name || `question ${qid}`, 80);
+		const target = targets.get(qid);
+		if (!text && target !== 'address') continue;
 		switch (target) {
 			case 'fullName': {
 				const n = splitName(value);
-				patient.firstName = titleCase(n.firstName);
-				patient.lastName = titleCase(n.lastName);
+				setName('firstName', n.firstName, label);
+				setName('lastName', n.lastName, label);
 				break;
 			}
 			case 'firstName':
-				patient.firstName = titleCase(text) || undefined;
+				setName('firstName', text, label);
 				break;
 			case 'lastName':
-				patient.lastName = titleCase(text) || undefined;
+				setName('lastName', text, label);
 				break;
 			case 'email':
 				patient.email = cleanEmail(text);
-				if (text && !patient.email) problems.push(`${labelOf(key)} is not an email address`);
+				if (!patient.email) problems.push(`${label} is not an email address`);
 				break;
 			case 'phone':
 				patient.phone = toE164(text, country);
-				if (text && !patient.phone) problems.push(`${labelOf(key)} is not a phone number that can be read`);
+				if (!patient.phone) problems.push(`${label} is not a phone number that can be read`);
 				break;
 			case 'dob':
-				patient.dob = toIsoDate(value);
-				if (text && !patient.dob) problems.push(`${labelOf(key)} is not a date that can be read`);
+				patient.dob = toIsoDate(value && typeof value === 'object' && !('year' in (value as object)) ? text : value);
+				if (!patient.dob) problems.push(`${label} is not a date that can be read`);
 				break;
 			case 'gender': {
 				const g = text.toLowerCase();
-				patient.gender = g.startsWith('f') ? 'F' : g.startsWith('m') ? 'M' : g ? 'X' : undefined;
+				patient.gender = g.startsWith('f') ? 'F' : g.startsWith('m') ? 'M' : /^(non|other|x|intersex)/.test(g) ? 'X' : undefined;
 				break;
 			}
 			case 'address':
-				patient.address = text || undefined;
+				patient.address = readAddress(value);
 				break;
 			case 'notes':
-				patient.notes = text || undefined;
+				patient.notes = text;
 				break;
 			case 'service':
 				serviceAnswer = text;
 				break;
 			default:
-				if (text) rest.push({ key, label: labelOf(key), value: text });
+				rest.push({ key: `q${qid}_${clip(q.name, 60)}`, label, value: text });
 		}
 	}
 	let service = form.service ? catalog.services.find((s) => s.key === form.service) : undefined;
@@ -404,11 +430,22 @@ export function routeForm(catalog: Catalog, body: GraphEvent): RouteResult<Route
 		if (!service) problems.push('the service named in the form is not in the catalog');
 	}
 	if (!patient.email && !(patient.firstName && patient.lastName && patient.dob)) {
-		return fail('patient_not_identifiable', `Form ${formId} (${form.type}) gives neither a valid email nor name + date of birth, so the patient cannot be found. Check the form's field map in the Service Catalog.`);
+		return fail('patient_not_identifiable', `Form ${formId} (${form.type}) gives neither a valid email nor name + date of birth, so the patient cannot be found${problems.length ? ` (${problems.join('; ')})` : ''}.`);
 	}
 	return {
 		ok: true,
-		value: { formId, formType: form.type, service: service?.key, serviceName: service?.name, submissionId, patient, answers: rest, problems },
+		value: {
+			formId,
+			formType: form.type,
+			service: service?.key,
+			serviceName: service?.name,
+			submissionId: String(sub.id),
+			submissionUrl: input.apiDomain ? submissionLink(input.apiDomain, formId, String(sub.id)) : undefined,
+			submittedAt: sub.created_at,
+			patient,
+			answers: rest,
+			problems,
+		},
 	};
 }
 

@@ -12,43 +12,157 @@ export const JOTFORM_API_KEY = 'sandbox-jotform-key';
 export const STRIPE_SECRET_KEY = 'sk_test_sandbox_clinic';
 
 // ------------------------------------------------------------------ JotForm
+export interface SandboxQuestion {
+	qid: string;
+	name: string;
+	text: string;
+	type: string;
+}
+
+const q = (qid: number, name: string, text: string, type: string): SandboxQuestion => ({ qid: String(qid), name, text, type });
+const IDENTITY = [q(3, 'fullName', 'Full Name', 'control_fullname'), q(4, 'email', 'Email', 'control_email'), q(5, 'phoneNumber', 'Phone Number', 'control_phone'), q(6, 'dateOf', 'Date of Birth', 'control_birthdate')];
+
+/**
+ * The clinic's forms as JotForm builds them: each question's `name` is generated
+ * from the first words of its label ("Date of Birth" → `dateOf`), and the webhook
+ * keys answers as `q{id}_{name}`.
+ */
+export const SANDBOX_FORMS: Record<string, { title: string; questions: SandboxQuestion[] }> = {
+	'241000000001': { title: 'Mini Intake', questions: [q(1, 'heading', 'Mini Intake', 'control_head'), ...IDENTITY, q(7, 'whichService', 'Which service are you interested in?', 'control_dropdown'), q(8, 'pleaseShare', 'Please share anything that will help us prepare', 'control_textarea'), q(2, 'submit', 'Submit', 'control_button')] },
+	'241000000002': { title: 'Medical History', questions: [...IDENTITY, q(8, 'gender', 'Gender', 'control_radio'), q(9, 'address', 'Address', 'control_address'), q(10, 'currentMedications', 'Current Medications', 'control_textarea')] },
+	'241000000003': { title: 'GAPS Assessment', questions: [...IDENTITY, q(10, 'currentMedications', 'Current Medications', 'control_textarea'), q(11, 'digestiveSymptoms', 'Digestive symptoms you have noticed', 'control_textarea')] },
+	'241000000004': { title: 'Weight Loss Questionnaire', questions: [...IDENTITY, q(8, 'gender', 'Gender', 'control_radio'), q(12, 'currentWeight', 'Current weight (kg)', 'control_number')] },
+	'241000000005': { title: 'Mental Health Intake', questions: [...IDENTITY, q(13, 'whatBrings', 'What brings you to counseling?', 'control_textarea')] },
+	'241000000006': { title: 'Equine Therapy Intake', questions: [...IDENTITY, q(14, 'previousExperience', 'Previous experience with horses', 'control_textarea')] },
+	'241000000007': { title: 'Waitlist', questions: [q(3, 'fullName', 'Full Name', 'control_fullname'), q(4, 'email', 'Email', 'control_email'), q(5, 'phoneNumber', 'Phone Number', 'control_phone'), q(6, 'whichService', 'Which service are you interested in?', 'control_dropdown')] },
+	// A form of the same account that is not one of the clinic's intake forms (a staff survey).
+	'241000000099': { title: 'Staff Survey', questions: [q(3, 'fullName', 'Full Name', 'control_fullname'), q(4, 'email', 'Email', 'control_email')] },
+};
+
+export interface SandboxSubmission {
+	id: string;
+	form_id: string;
+	ip: string;
+	created_at: string;
+	status: string;
+	new: string;
+	flag: string;
+	notes: string;
+	updated_at: null;
+	answers: Record<string, { name: string; order: string; text: string; type: string; answer?: unknown; prettyFormat?: string }>;
+}
+
+/** JotForm dates submissions in the account's time zone, as "YYYY-MM-DD HH:MM:SS". */
+export const JOTFORM_ACCOUNT_TZ = 'America/New_York';
+function jotformTime(ms: number): string {
+	const parts = Object.fromEntries(
+		new Intl.DateTimeFormat('en-GB', { timeZone: JOTFORM_ACCOUNT_TZ, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+			.formatToParts(new Date(ms))
+			.map((p) => [p.type, p.value]),
+	);
+	return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
+function pretty(answer: unknown): string {
+	if (answer && typeof answer === 'object') return Object.values(answer as Record<string, unknown>).filter(Boolean).join(' ');
+	return String(answer ?? '');
+}
+
+let submissionSeq = 0;
+
+/** A submission as JotForm's API returns it, and the `rawRequest` its webhook carries. Answers are keyed by question name. */
+export function buildSubmission(formId: string, answers: Record<string, unknown>, createdAtMs = Date.now()): { submission: SandboxSubmission; raw: Record<string, unknown> } {
+	const form = SANDBOX_FORMS[formId];
+	if (!form) throw new Error(`the sandbox has no JotForm form ${formId}`);
+	const id = `${6000000000000000000n + BigInt(Date.now()) * 1000n + BigInt(submissionSeq++ % 1000)}`;
+	const submission: SandboxSubmission = { id, form_id: formId, ip: '203.0.113.10', created_at: jotformTime(createdAtMs), status: 'ACTIVE', new: '1', flag: '0', notes: '', updated_at: null, answers: {} };
+	const raw: Record<string, unknown> = { slug: `submit/${formId}`, event_id: `${Date.now()}_${formId}`, submitSource: 'form', buildDate: String(Date.now()) };
+	form.questions.forEach((x, i) => {
+		const answer = answers[x.name];
+		submission.answers[x.qid] = { name: x.name, order: String(i + 1), text: x.text, type: x.type, ...(answer !== undefined ? { answer, prettyFormat: pretty(answer) } : {}) };
+		if (answer !== undefined) raw[`q${x.qid}_${x.name}`] = answer;
+	});
+	return { submission, raw };
+}
+
+/** `content` of `GET /form/{id}/questions`. */
+export function questionsContent(formId: string): Record<string, unknown> | undefined {
+	const form = SANDBOX_FORMS[formId];
+	return form && Object.fromEntries(form.questions.map((x, i) => [x.qid, { ...x, order: String(i + 1), labelAlign: 'Top', required: 'No' }]));
+}
+
 export class JotFormSandbox extends SandboxServer {
 	readonly webhooks = new Map<string, Map<string, string>>();
+	readonly submissions = new Map<string, SandboxSubmission>();
+	/** Requests to the API (not the sandbox control API), for counting calls. */
+	readonly apiCalls: string[] = [];
 	protected router(): Router {
 		const r = new Router();
 		const auth = (req: SandboxRequest) => req.headers.apikey === JOTFORM_API_KEY || req.query.get('apiKey') === JOTFORM_API_KEY;
-		const denied = json(401, { responseCode: 401, message: "You're not authorized to use (/form/webhooks)", content: '', duration: '1ms' });
-		r.add('GET', '/form/:id/webhooks', (req) => (auth(req) ? json(200, { responseCode: 200, message: 'success', content: Object.fromEntries(this.webhooks.get(req.params.id) ?? new Map()) }) : denied));
+		const denied = (what: string) => json(401, { responseCode: 401, message: `You're not authorized to use (${what})`, content: '', duration: '1ms' });
+		const ok = (content: unknown) => json(200, { responseCode: 200, message: 'success', content, duration: '12ms', 'limit-left': 9990 });
+		r.add('GET', '/user', (req) => {
+			this.apiCalls.push('GET /user');
+			return auth(req) ? ok({ username: 'wholehealthclinic', name: 'Whole Health Clinic', account_type: 'https://api.jotform.com/system/plan/HIPAA', status: 'ACTIVE', time_zone: JOTFORM_ACCOUNT_TZ }) : denied('/user');
+		});
+		r.add('GET', '/submission/:id', (req) => {
+			this.apiCalls.push(`GET /submission/${req.params.id}`);
+			if (!auth(req)) return denied(`/submission-id`);
+			const sub = this.submissions.get(req.params.id);
+			return sub ? ok(sub) : json(404, { responseCode: 404, message: 'Submission not found', content: '', duration: '3ms' });
+		});
+		r.add('GET', '/form/:id/questions', (req) => {
+			this.apiCalls.push(`GET /form/${req.params.id}/questions`);
+			if (!auth(req)) return denied('/form-id/questions');
+			const content = questionsContent(req.params.id);
+			return content ? ok(content) : json(404, { responseCode: 404, message: 'Form not found', content: '' });
+		});
+		r.add('GET', '/form/:id/webhooks', (req) => (auth(req) ? ok(Object.fromEntries(this.webhooks.get(req.params.id) ?? new Map())) : denied('/form/webhooks')));
 		r.add('POST', '/form/:id/webhooks', (req) => {
-			if (!auth(req)) return denied;
+			if (!auth(req)) return denied('/form/webhooks');
 			const url = (req.body as Record<string, string> | undefined)?.webhookURL;
 			if (!url) return json(400, { responseCode: 400, message: 'webhookURL is required', content: '' });
 			const hooks = this.webhooks.get(req.params.id) ?? new Map<string, string>();
 			const id = String(hooks.size);
 			hooks.set(id, url);
 			this.webhooks.set(req.params.id, hooks);
-			return json(200, { responseCode: 200, message: 'success', content: { [id]: url } });
+			return ok({ [id]: url });
 		});
 		r.add('DELETE', '/form/:id/webhooks/:hook', (req) => {
-			if (!auth(req)) return denied;
+			if (!auth(req)) return denied('/form/webhooks');
 			this.webhooks.get(req.params.id)?.delete(req.params.hook);
-			return json(200, { responseCode: 200, message: 'success', content: Object.fromEntries(this.webhooks.get(req.params.id) ?? new Map()) });
+			return ok(Object.fromEntries(this.webhooks.get(req.params.id) ?? new Map()));
 		});
 		r.add('POST', '/__sandbox/submit/:id', async (req) => json(200, await this.submit(req.params.id, (req.body ?? {}) as Record<string, unknown>)));
 		return r;
 	}
-	/** Posts a submission to every webhook of the form, as JotForm does: multipart/form-data with rawRequest JSON. */
-	async submit(formId: string, answers: Record<string, unknown>): Promise<Array<{ url: string; status: number }>> {
-		const submissionID = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
+
+	/**
+	 * Stores a submission and posts it to every webhook of the form, as JotForm does
+	 * (multipart/form-data, answers in `rawRequest` keyed `q{id}_{name}`). Answers are
+	 * given by question name ("fullName", "dateOf"); unknown names are ignored.
+	 */
+	async submit(formId: string, answers: Record<string, unknown>, opts: { createdAtMs?: number; deliver?: boolean } = {}): Promise<{ submissionID: string; deliveries: Array<{ url: string; status: number }> }> {
+		const { submission: sub, raw } = buildSubmission(formId, answers, opts.createdAtMs);
+		const submissionID = sub.id;
+		this.submissions.set(submissionID, sub);
+		const deliveries = opts.deliver === false ? [] : await this.deliver(formId, submissionID, raw);
+		return { submissionID, deliveries };
+	}
+
+	/** The webhook POST JotForm sends (also used by tests to send forged ones). */
+	async deliver(formId: string, submissionID: string, raw: Record<string, unknown>, urls = [...(this.webhooks.get(formId)?.values() ?? [])]): Promise<Array<{ url: string; status: number }>> {
 		const fd = new FormData();
 		fd.set('formID', formId);
 		fd.set('submissionID', submissionID);
-		fd.set('formTitle', `Form ${formId}`);
+		fd.set('formTitle', SANDBOX_FORMS[formId]?.title ?? `Form ${formId}`);
 		fd.set('ip', '203.0.113.10');
 		fd.set('pretty', 'Answers withheld');
-		fd.set('rawRequest', JSON.stringify({ slug: `submit/${formId}`, event_id: `${Date.now()}_${formId}`, ...answers }));
+		fd.set('username', 'wholehealthclinic');
+		fd.set('type', 'WEB');
+		fd.set('rawRequest', JSON.stringify(raw));
 		const out: Array<{ url: string; status: number }> = [];
-		for (const url of this.webhooks.get(formId)?.values() ?? []) {
+		for (const url of urls) {
 			const res = await fetch(url, { method: 'POST', body: fd });
 			await res.text();
 			out.push({ url, status: res.status });

@@ -1,8 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { CatalogError, catalogFromParameters, parseCatalog, parseCatalogInput, type Catalog } from '../../lib/catalog';
-import { listPractitioners, matchPayment, routeBooking, routeForm, type RouteResult } from '../../lib/routing';
+import { listPractitioners, matchPayment, routeBooking, type RouteResult } from '../../lib/routing';
 import { catalogFields } from './catalogFields';
+import { JOTFORM_CREDENTIAL } from './jotformTransport';
+import { submissionIdOf, verifyAndRouteForm } from './verifyForm';
 
 export const FORM_OUTPUTS = ['mini_intake', 'medical_history', 'gaps_assessment', 'weight_loss', 'mental_health', 'equine_therapy', 'waitlist'];
 const DEFAULT_SERVICE_OUTPUTS = 'alternative-medicine, gaps-coaching, weight-loss, counseling, equine-therapy';
@@ -34,6 +36,7 @@ export class ServiceRouter implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{(${configuredOutputs})($parameter)}}`,
+		credentials: [{ name: JOTFORM_CREDENTIAL, required: true, displayOptions: { show: { operation: ['routeForm'] } } }],
 		properties: [
 			{
 				displayName: 'Operation',
@@ -45,7 +48,7 @@ export class ServiceRouter implements INodeType {
 					{ name: 'List Practitioners', value: 'listPractitioners', action: 'List practitioners for a service', description: 'Practitioners and Calendly links for the website, or the waitlist form' },
 					{ name: 'Match Payment', value: 'matchPayment', action: 'Match a stripe payment to a service', description: 'Which service a Stripe payment is for, and whether the amount matches the catalog' },
 					{ name: 'Route Booking', value: 'routeBooking', action: 'Route a calendar booking', description: 'Turn an Outlook event or Calendly booking into a normalised booking, one output per service' },
-					{ name: 'Route Form', value: 'routeForm', action: 'Route a jotform submission', description: 'Recognise the form, normalise the patient’s details, one output per form type' },
+					{ name: 'Route Form', value: 'routeForm', action: 'Route a jotform submission', description: 'Verify the submission with JotForm’s API, recognise the form and the patient’s details, one output per form type' },
 				],
 				default: 'routeBooking',
 			},
@@ -73,6 +76,32 @@ export class ServiceRouter implements INodeType {
 				default: '={{ $json.query?.service ?? $json.service }}',
 				description: 'Service key or name',
 				displayOptions: { show: { operation: ['listPractitioners'] } },
+			},
+			{
+				displayName: 'Verification',
+				name: 'verification',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				description: 'Only the submission ID is taken from the webhook; the submission is read from JotForm’s API and processed once',
+				displayOptions: { show: { operation: ['routeForm'] } },
+				options: [
+					{
+						displayName: 'Max Age (Minutes)',
+						name: 'maxAgeMinutes',
+						type: 'number',
+						typeOptions: { minValue: 5 },
+						default: 1440,
+						description: 'Older submissions are rejected: a genuine JotForm webhook arrives within seconds, so an old ID in a POST is a replay',
+					},
+					{
+						displayName: 'JotForm Account Time Zone',
+						name: 'accountTimeZone',
+						type: 'string',
+						default: 'America/New_York',
+						description: 'JotForm dates submissions in the account’s time zone (JotForm → Settings → Account → Time Zone)',
+					},
+				],
 			},
 			{
 				displayName: 'Booking Kind',
@@ -169,10 +198,12 @@ export class ServiceRouter implements INodeType {
 					break;
 				}
 				case 'routeForm': {
-					const routed = routeForm(catalog, (payload.body as IDataObject) ?? payload);
-					if (routed.ok) outputName = routed.value.formType;
-					result = routed;
-					break;
+					const routed = await verifyAndRouteForm(this, catalog, payload, i);
+					// The POST's own content is never passed on: it is unverified and may carry someone else's details.
+					if ('rejected' in routed) put('unrouted', { reason: routed.reason, detail: routed.detail, rejected: true, submissionId: routed.submissionId ?? null, operation }, i);
+					else if (routed.ok) put(routed.value.formType, routed.value as unknown as IDataObject, i);
+					else put('unrouted', { reason: routed.reason, detail: routed.detail, rejected: false, submissionId: submissionIdOf(payload) ?? null, operation }, i);
+					continue;
 				}
 				case 'matchPayment':
 					result = matchPayment(catalog, (payload.body as IDataObject) ?? payload);

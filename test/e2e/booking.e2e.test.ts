@@ -43,15 +43,44 @@ describe(`booking processor in real n8n ${N8N_VERSION} (${MODE} mode)`, () => {
 		expect(appt.patientId).toBe(patient.id);
 	});
 
-	test('an existing patient is updated, not duplicated', async () => {
+	test('an existing patient booking again with another phone: same patient, phone kept, staff asked to review', async () => {
 		const p = newPatient('existing');
 		await book(w, mailbox('ramona'), 'GAPS Coaching Follow-up', p);
-		const again = { ...p, phone: '0400 999 888' };
-		const { appt } = await book(w, mailbox('ramona'), 'GAPS Coaching Follow-up', again);
+		const before = w.alerts.alerts.length;
+		const { appt } = await book(w, mailbox('ramona'), 'GAPS Coaching Follow-up', { ...p, phone: '0400 999 888' });
 		const patients = patientsByEmail(w, p.email);
 		expect(patients).toHaveLength(1);
-		expect(patients[0].mobilePhone).toBe('+61400999888');
+		expect(patients[0].mobilePhone).toBe('+61400111222');
 		expect(appt.patientId).toBe(patients[0].id);
+		const review = await waitFor('review notice', () => w.alerts.alerts.slice(before).find((a) => a.kind === 'patient_review'), 60_000);
+		expect(review).toMatchObject({ reasons: ['differing_details'], fields: ['mobilePhone'], service: 'gaps-coaching', patientId: patients[0].id, workflow: 'Booking Processor' });
+		expect(JSON.stringify(review)).not.toMatch(new RegExp(`${p.last}|${p.email}|0400|\\+614|1988`));
+	});
+
+	test('a Calendly booking with an existing patient’s email and another name: booked for a new patient, the existing one untouched, review notice', async () => {
+		const victim = newPatient('victim');
+		await book(w, mailbox('dr-dia'), 'Alternative Medicine Follow-up', victim);
+		const [existing] = patientsByEmail(w, victim.email);
+		const snapshot = { ...existing };
+		const before = w.alerts.alerts.length;
+		const { appt } = await book(w, mailbox('dr-dia'), 'Alternative Medicine Follow-up', { first: 'Mallory', last: 'Intruder', email: victim.email, phone: '0499 000 111' });
+		expect(appt.patientId).not.toBe(existing.id);
+		expect(w.mr.state.patients.get(existing.id)).toEqual(snapshot);
+		expect(w.mr.state.patients.get(appt.patientId)).toMatchObject({ firstName: 'Mallory', lastName: 'Intruder', mobilePhone: '+61499000111' });
+		const review = await waitFor('review notice', () => w.alerts.alerts.slice(before).find((a) => a.kind === 'patient_review'), 60_000);
+		expect(review).toMatchObject({ reasons: ['possible_duplicate'], possibleDuplicates: 1 });
+		expect(JSON.stringify(review)).not.toMatch(/Mallory|Intruder|0499|@example/);
+	});
+
+	test('the booking’s own answers reach the practitioner in the appointment notes, beside the reference', async () => {
+		const p = newPatient('notes');
+		const ev = calendlyEvent(mailbox('ramona'), 'GAPS Coaching Follow-up', p);
+		ev.body = { contentType: 'html', content: `${ev.body!.content}<p>Please share anything that will help prepare for our meeting.<br>Bloating after meals; ${'x'.repeat(600)}</p>` };
+		const created = w.graph.createEvent(mailbox('ramona'), ev);
+		const appt = await waitFor('appointment', () => appointmentFor(w, created.id), 60_000);
+		expect(appt.notes).toMatch(/^Booked via Calendly: GAPS Coaching \(follow-up\)\. Please share anything that will help prepare for our meeting: Bloating after meals/);
+		expect(Array.from(String(appt.notes)).length).toBeLessThanOrEqual(500);
+		expect(appt.notes).toMatch(/\[ref:[0-9a-f]{20}\]$/);
 	});
 
 	test('a booking for a service still on the waitlist is not booked; the execution fails and ops are alerted without patient data', async () => {

@@ -1,7 +1,7 @@
-import { writeFileSync } from 'fs';
+import { readdirSync, readFileSync, writeFileSync } from 'fs';
 import path from 'path';
 import { PRACTITIONERS } from '../../sandbox/seed';
-import { HARNESS, N8N_VERSION, OPS_KEY, packPackage } from './harness';
+import { HARNESS, N8N_VERSION, OPS_KEY, packPackage, ROOT } from './harness';
 import { startWorld, stopWorld, waitFor, type World } from './context';
 import { book, newPatient, patientsByEmail } from './scenarios';
 
@@ -15,15 +15,14 @@ beforeAll(async () => {
 afterAll(async () => stopWorld(w));
 
 const mailbox = (key: string) => PRACTITIONERS.find((p) => p.key === key)!.mailbox;
-const answers = (email: string, last: string, phone = '(04) 0011 1222') => ({
-	q3_fullName: { first: 'maya', last: last.toUpperCase() },
-	q4_email: ` ${email.toUpperCase()} `,
-	q5_mobile: { full: phone },
-	q5_phone: { full: phone },
-	q6_dateOfBirth: { month: '07', day: '03', year: '1990' },
-	q6_dateOf: { month: '07', day: '03', year: '1990' },
-	q8_gender: 'Female',
-	q10_currentMedications: 'Magnesium',
+// Answers by the names JotForm generates from the labels ("Phone Number" → phoneNumber, "Date of Birth" → dateOf).
+const answers = (email: string, last: string, phone?: string) => ({
+	fullName: { first: 'maya', last: last.toUpperCase() },
+	email: ` ${email.toUpperCase()} `,
+	...(phone ? { phoneNumber: { full: phone } } : {}),
+	dateOf: { month: 'July', day: '3', year: '1990' },
+	gender: 'Female',
+	currentMedications: 'Magnesium',
 });
 
 describe(`forms, waitlist, payments and the website endpoint in real n8n ${N8N_VERSION}`, () => {
@@ -34,24 +33,36 @@ describe(`forms, waitlist, payments and the website endpoint in real n8n ${N8N_V
 		['241000000004', 'weight loss'],
 		['241000000005', 'mental health'],
 		['241000000006', 'equine therapy'],
-	])('JotForm %s (%s): patient created from the form, then updated by a second submission', async (formId) => {
+	])('JotForm %s (%s): patient created from the form as JotForm names its fields; a second submission only fills blanks', async (formId) => {
 		const email = `maya.${formId}.${Date.now() % 100000}@example.com`;
 		const last = `Form${formId.slice(-1)}x${Date.now() % 1000}`;
-		const sent = await w.jotform.submit(formId, { ...answers(email, last), q7_whichService: 'GAPS Coaching' });
-		expect(sent.map((s) => s.status)).toEqual([200]);
+		const sent = await w.jotform.submit(formId, { ...answers(email, last), whichService: 'GAPS Coaching' });
+		expect(sent.deliveries.map((s) => s.status)).toEqual([200]);
 		const [created] = await waitFor('patient from the form', () => patientsByEmail(w, email).length && patientsByEmail(w, email), 60_000);
-		expect(created).toMatchObject({ firstName: 'Maya', lastName: last.charAt(0) + last.slice(1).toLowerCase(), email, mobilePhone: '+61400111222', dob: '1990-07-03' });
+		expect(created).toMatchObject({ firstName: 'Maya', lastName: last.charAt(0) + last.slice(1).toLowerCase(), email, dob: '1990-07-03' });
+		expect(created.mobilePhone ?? null).toBeNull();
 		await w.jotform.submit(formId, answers(email, last, '0400 222 333'));
-		await waitFor('updated phone', () => patientsByEmail(w, email)[0]?.mobilePhone === '+61400222333', 60_000);
+		await waitFor('phone filled in', () => patientsByEmail(w, email)[0]?.mobilePhone === '+61400222333', 60_000);
 		expect(patientsByEmail(w, email)).toHaveLength(1);
+	});
+
+	test('every JotForm trigger has this install’s own webhook URL (no id from the shipped files)', () => {
+		const ids = JSON.parse(readFileSync(path.join(w.n8n.userFolder, 'webhook-ids.json'), 'utf8')) as Record<string, string>;
+		const urls = [...w.jotform.webhooks.values()].flatMap((m) => [...m.values()]);
+		expect(urls).toHaveLength(7);
+		for (const url of urls) {
+			const id = /\/webhook\/([0-9a-f-]{36})\/webhook$/.exec(url)?.[1];
+			expect(id && Object.values(ids).includes(id)).toBeTruthy();
+		}
+		for (const f of readdirSync(path.join(ROOT, 'workflows'))) expect(readFileSync(path.join(ROOT, 'workflows', f), 'utf8')).not.toMatch(/"webhookId"/);
 	});
 
 	test('waitlist: signing up twice is stored once; launching the service emails each person once and marks them notified', async () => {
 		const email = `wait.${Date.now() % 100000}@example.com`;
 		// Weight Loss is open in the shipped catalog; people can still be on its waitlist from before it opened.
-		for (let i = 0; i < 2; i++) await w.jotform.submit('241000000007', { q3_fullName: { first: 'Cal', last: 'Ng' }, q4_email: email, q5_phone: { full: '0400 333 444' }, q6_service: 'Weight Loss' });
+		for (let i = 0; i < 2; i++) await w.jotform.submit('241000000007', { fullName: { first: 'Cal', last: 'Ng' }, email, phoneNumber: { full: '0400 333 444' }, whichService: 'Weight Loss' });
 		const other = `wait.other.${Date.now() % 100000}@example.com`;
-		await w.jotform.submit('241000000007', { q3_fullName: { first: 'Dee', last: 'Ong' }, q4_email: other, q6_service: 'Counseling' });
+		await w.jotform.submit('241000000007', { fullName: { first: 'Dee', last: 'Ong' }, email: other, whichService: 'Counseling' });
 		await new Promise((r) => setTimeout(r, 3000));
 		const launch = async (service: string) => {
 			const res = await fetch(`${w.n8n.url}/webhook/launch-service`, { method: 'POST', headers: { 'X-Ops-Key': OPS_KEY, 'content-type': 'application/json' }, body: JSON.stringify({ service }) });
@@ -120,6 +131,98 @@ describe(`forms, waitlist, payments and the website endpoint in real n8n ${N8N_V
 		expect(wait).toMatchObject({ status: 'waitlist', practitioners: [], waitlistFormUrl: 'https://form.jotform.com/241000000007' });
 		const unknown = await get('service=astrology');
 		expect(unknown.status).toBe(404);
+	});
+
+	describe('patient records change only on proof', () => {
+		const hookFor = (formId: string) => [...(w.jotform.webhooks.get(formId)?.values() ?? [])][0];
+		const mrWrites = () => w.mr.state.requests.filter((r) => r.method !== 'GET' && r.path.startsWith('/v1/patients')).length;
+		const ready = async () => (await fetch(`${w.n8n.url}/healthz/readiness`)).status;
+		const settle = () => new Promise((r) => setTimeout(r, 2500));
+		const victimAnswers = (email: string, last: string) => ({ fullName: { first: 'Vera', last }, email, phoneNumber: { full: '0400 777 888' }, dateOf: { month: 'March', day: '9', year: '1975' }, gender: 'Female', address: { addr_line1: '2 High St', city: 'Newtown', state: 'NSW', postal: '2042', country: 'Australia' } });
+
+		test('a forged JotForm POST naming an existing patient changes nothing; ops get one grouped notice without patient data', async () => {
+			const email = `vera.${Date.now() % 100000}@example.com`;
+			await w.jotform.submit('241000000002', victimAnswers(email, 'Victim'));
+			const [victim] = await waitFor('victim registered', () => patientsByEmail(w, email).length && patientsByEmail(w, email), 60_000);
+			const before = JSON.stringify(victim);
+			const writes = mrWrites();
+			const alertsBefore = w.alerts.alerts.length;
+			// Straight to the webhook URL, shaped exactly like JotForm's multipart POST, five times.
+			for (let k = 0; k < 5; k++) {
+				const sent = await w.jotform.deliver('241000000002', `60000000000000${k}0000`, { q3_fullName: { first: 'Mallory', last: 'Evil' }, q4_email: email, q5_phoneNumber: { full: '0499 000 111' }, q6_dateOf: { month: 'January', day: '1', year: '2000' }, q8_gender: 'Male' }, [hookFor('241000000002')]);
+				expect(sent[0].status).toBe(200);
+			}
+			const notice = await waitFor('rejection notice', () => w.alerts.alerts.slice(alertsBefore).find((a) => a.kind === 'form_rejected'), 60_000);
+			await settle();
+			expect(notice).toMatchObject({ kind: 'form_rejected', reason: 'unknown_submission', workflow: 'Form Processor' });
+			expect(String(notice.executionUrl)).toMatch(/\/workflow\/.+\/executions\/\d+$/);
+			expect(JSON.stringify(notice)).not.toMatch(/Mallory|Evil|Vera|0499|@/);
+			expect(w.alerts.alerts.slice(alertsBefore).filter((a) => a.kind === 'form_rejected')).toHaveLength(1);
+			expect(mrWrites()).toBe(writes);
+			expect(JSON.stringify(patientsByEmail(w, email)[0])).toBe(before);
+			expect(patientsByEmail(w, email)).toHaveLength(1);
+		});
+
+		test('a genuine submission delivered again (a replay) is processed once', async () => {
+			const email = `replay.${Date.now() % 100000}@example.com`;
+			const { submissionID } = await w.jotform.submit('241000000003', { fullName: { first: 'Rae', last: 'Play' }, email, dateOf: { month: 'May', day: '5', year: '1985' } });
+			await waitFor('patient from the form', () => patientsByEmail(w, email).length, 60_000);
+			await settle();
+			const writes = mrWrites();
+			const sub = w.jotform.submissions.get(submissionID)!;
+			await w.jotform.deliver('241000000003', submissionID, { q3_fullName: { first: 'Rae', last: 'Play' }, q4_email: email, q5_phoneNumber: { full: '0411 111 111' } }, [hookFor('241000000003')]);
+			// Even if JotForm's copy changed since, a processed id is not processed again.
+			sub.answers['5'] = { ...sub.answers['5'], answer: { full: '0411 111 111' } };
+			await w.jotform.deliver('241000000003', submissionID, {}, [hookFor('241000000003')]);
+			await settle();
+			expect(mrWrites()).toBe(writes);
+			expect(patientsByEmail(w, email)[0].mobilePhone ?? null).toBeNull();
+		});
+
+		test('two family members sharing an email: two patients, neither changed by the other’s form', async () => {
+			const email = `family.${Date.now() % 100000}@example.com`;
+			await w.jotform.submit('241000000002', { fullName: { first: 'Mia', last: 'Khan' }, email, phoneNumber: { full: '0400 100 200' }, dateOf: { month: 'June', day: '1', year: '1980' }, gender: 'Female' });
+			await waitFor('mother', () => patientsByEmail(w, email).length === 1, 60_000);
+			const mother = { ...patientsByEmail(w, email)[0] };
+			const alertsBefore = w.alerts.alerts.length;
+			await w.jotform.submit('241000000002', { fullName: { first: 'Sam', last: 'Khan' }, email, phoneNumber: { full: '0400 300 400' }, dateOf: { month: 'August', day: '8', year: '2012' }, gender: 'Male' });
+			await waitFor('child', () => patientsByEmail(w, email).length === 2, 60_000);
+			const child = patientsByEmail(w, email).find((p) => p.id !== mother.id)!;
+			expect(child).toMatchObject({ firstName: 'Sam', dob: '2012-08-08', gender: 'M', mobilePhone: '+61400300400' });
+			expect(patientsByEmail(w, email).find((p) => p.id === mother.id)).toEqual(mother);
+			const review = await waitFor('possible-duplicate review', () => w.alerts.alerts.slice(alertsBefore).find((a) => a.kind === 'patient_review'), 60_000);
+			expect(review).toMatchObject({ reasons: ['possible_duplicate'], possibleDuplicates: 1, form: 'medical_history' });
+			expect(JSON.stringify(review)).not.toMatch(/Khan|Sam|Mia|0400|2012|@example/);
+		});
+
+		test('a form without a gender question keeps the known gender; a differing phone is proposed for review, not written', async () => {
+			const email = `gender.${Date.now() % 100000}@example.com`;
+			await w.jotform.submit('241000000002', victimAnswers(email, 'Gendered'));
+			await waitFor('patient', () => patientsByEmail(w, email)[0]?.gender === 'F', 60_000);
+			const alertsBefore = w.alerts.alerts.length;
+			await w.jotform.submit('241000000003', { fullName: { first: 'Vera', last: 'Gendered' }, email, phoneNumber: { full: '0400 999 000' }, dateOf: { month: 'March', day: '9', year: '1975' } });
+			const review = await waitFor('review notice', () => w.alerts.alerts.slice(alertsBefore).find((a) => a.kind === 'patient_review'), 60_000);
+			expect(review).toMatchObject({ reasons: ['differing_details'], fields: ['mobilePhone'], form: 'gaps_assessment' });
+			expect(String(review.submissionUrl)).toMatch(/^https:\/\/www\.jotform\.com\/inbox\/241000000003\/\d+$/);
+			expect(patientsByEmail(w, email)[0]).toMatchObject({ gender: 'F', mobilePhone: '+61400777888', dob: '1975-03-09' });
+		});
+
+		test('oversized and deeply nested POSTs: a clear answer, nothing changed, n8n stays ready', async () => {
+			const writes = mrWrites();
+			const huge = await w.jotform.deliver('241000000002', '60000000000000999999', { q4_email: `${'a'.repeat(80_000)}@example.com`, q3_fullName: { first: 'x'.repeat(40_000), last: '<'.repeat(40_000) } }, [hookFor('241000000002')]);
+			expect(huge[0].status).toBeLessThan(500);
+			let deep: unknown = 'leaf';
+			for (let k = 0; k < 5000; k++) deep = { d: deep };
+			const nested = await w.jotform.deliver('241000000002', '60000000000000999998', { q4_email: deep }, [hookFor('241000000002')]);
+			expect(nested[0].status).toBeLessThan(500);
+			// Not JotForm's multipart shape at all: n8n's JotForm Trigger refuses it before any execution.
+			const body = await fetch(hookFor('241000000002'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ submissionID: 'x'.repeat(100_000) }) });
+			expect(body.ok).toBe(false);
+			expect(await ready()).toBe(200);
+			await settle();
+			expect(await ready()).toBe(200);
+			expect(mrWrites()).toBe(writes);
+		});
 	});
 
 	test('latency from Graph notification to MediRecords appointment, 50 bookings', async () => {

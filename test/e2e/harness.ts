@@ -50,6 +50,7 @@ export function credentials(s: SandboxUrls) {
 		{ id: 'GraphAppCred0001', name: 'Microsoft Graph (app-only)', type: 'microsoftGraphAppApi', data: { tenantId: TENANT_ID, clientId: GRAPH_CLIENT_ID, clientSecret: GRAPH_CLIENT_SECRET, notificationSecret: NOTIFICATION_SECRET, loginUrl: s.graph, graphUrl: s.graph, accessToken: '', accessTokenExpiresAt: 0 } },
 		// n8n's own JotForm and Stripe nodes keep the real hosts; the intercepting proxy answers for them.
 		{ id: 'JotFormCred00001', name: 'JotForm', type: 'jotFormApi', data: { apiKey: JOTFORM_API_KEY, apiDomain: 'api.jotform.com' } },
+		{ id: 'JotFormSubCred01', name: 'JotForm Submissions', type: 'jotFormSubmissionsApi', data: { apiKey: JOTFORM_API_KEY, apiDomain: 'api.jotform.com', baseUrl: '' } },
 		{ id: 'StripeCred000001', name: 'Stripe', type: 'stripeApi', data: { secretKey: STRIPE_SECRET_KEY } },
 		{ id: 'OpsHeaderAuth001', name: 'Ops webhook key', type: 'httpHeaderAuth', data: { name: 'X-Ops-Key', value: OPS_KEY } },
 		{ id: 'ClinicSmtpCred01', name: 'Clinic SMTP', type: 'smtp', data: { user: '', password: '', host: '127.0.0.1', port: s.smtpPort, secure: false, disableStartTls: true } },
@@ -142,7 +143,10 @@ export class N8n {
 		writeFileSync(credFile, JSON.stringify(credentials(this.opts.sandboxes)));
 		this.cli('import:credentials', `--input=${credFile}`);
 		rmSync(credFile);
-		for (const wf of WORKFLOW_IDS) this.cli('import:workflow', `--input=${path.join(ROOT, 'workflows', wf.file)}`);
+		// As the compose import does: the shipped files, with this install's own webhook ids.
+		const stamped = path.join(this.userFolder, 'workflows');
+		execFileSync(NODE24, [path.join(ROOT, 'scripts', 'prepare-workflows.js'), path.join(ROOT, 'workflows'), stamped, path.join(this.userFolder, 'webhook-ids.json')]);
+		this.cli('import:workflow', '--separate', `--input=${stamped}`);
 		for (const wf of WORKFLOW_IDS) {
 			try {
 				this.cli('publish:workflow', `--id=${wf.id}`);

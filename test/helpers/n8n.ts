@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'crypto';
 import {
+	DataDeduplicationService,
 	ExecutionLifecycleHooks,
 	HookContext,
 	LoadOptionsContext,
@@ -31,6 +32,10 @@ import {
 	type IWorkflowBase,
 	type IWorkflowExecuteAdditionalData,
 	type IConnections,
+	type ICheckProcessedContextData,
+	type IDataDeduplicator,
+	type DeduplicationItemTypes,
+	type DeduplicationScope,
 	type WorkflowActivateMode,
 } from 'n8n-workflow';
 import { MediRecordsApi } from '../../credentials/MediRecordsApi.credentials';
@@ -73,6 +78,36 @@ class TestNodeTypes implements INodeTypes {
 }
 
 export const nodeTypes = new TestNodeTypes();
+
+/** n8n's deduplication store (the database in n8n) kept in memory, per workflow and node, for node tests. */
+class MemoryDeduplicator implements IDataDeduplicator {
+	readonly seen = new Map<string, Set<string>>();
+	private key(scope: DeduplicationScope, c: ICheckProcessedContextData) {
+		return `${c.workflow.id}/${scope === 'node' ? (c.node?.name ?? '') : ''}`;
+	}
+	async checkProcessedAndRecord(items: DeduplicationItemTypes[], scope: DeduplicationScope, c: ICheckProcessedContextData) {
+		const set = this.seen.get(this.key(scope, c)) ?? new Set<string>();
+		this.seen.set(this.key(scope, c), set);
+		const out = { new: [] as DeduplicationItemTypes[], processed: [] as DeduplicationItemTypes[] };
+		for (const item of items) {
+			if (set.has(String(item))) out.processed.push(item);
+			else (set.add(String(item)), out.new.push(item));
+		}
+		return out;
+	}
+	async removeProcessed(items: DeduplicationItemTypes[], scope: DeduplicationScope, c: ICheckProcessedContextData) {
+		for (const item of items) this.seen.get(this.key(scope, c))?.delete(String(item));
+	}
+	async clearAllProcessedItems(scope: DeduplicationScope, c: ICheckProcessedContextData) {
+		this.seen.delete(this.key(scope, c));
+	}
+	async getProcessedDataCount(scope: DeduplicationScope, c: ICheckProcessedContextData) {
+		return this.seen.get(this.key(scope, c))?.size ?? 0;
+	}
+}
+
+export const deduplicator = new MemoryDeduplicator();
+void DataDeduplicationService.init(deduplicator).catch(() => undefined);
 
 function resolveTemplate(value: string, creds: ICredentialDataDecryptedObject): string {
 	const body = value.startsWith('=') ? value.slice(1) : value;

@@ -56,22 +56,59 @@ describe('Patient', () => {
 		expect(stored).toMatchObject({ firstName: 'Ana', lastName: 'Citizen', dob: '1988-04-12', email: 'ana.citizen@example.com', mobilePhone: '+61400111222', gender: 'F', titleCode: 'MS', defaultPracticeId: PRACTICE_ID });
 	});
 
-	test('Create or Update finds by email and updates instead of duplicating', async () => {
-		const id = await patient();
-		const [out] = ok(await upsert({ email: 'ANA.CITIZEN@example.com', firstName: 'Ana', lastName: 'Citizen-Smith' }, { mobilePhone: '+61400999888' }));
-		expect(out).toMatchObject({ action: 'updated', matchedBy: 'email', patientId: id });
-		expect(out.updatedFields).toEqual(expect.arrayContaining(['lastName', 'mobilePhone']));
+	test('Create or Update finds the same person (name + email) and only fills blanks', async () => {
+		const id = ok(await upsert({ email: 'ana.citizen@example.com', firstName: 'Ana', lastName: 'Citizen', dob: '1988-04-12' }, { gender: 'F' }))[0].patientId as string;
+		const [out] = ok(await upsert({ email: 'ANA.CITIZEN@example.com', firstName: 'ana', lastName: 'CITIZEN' }, { mobilePhone: '+61400999888', gender: 'U' }));
+		expect(out).toMatchObject({ action: 'updated', matchedBy: 'nameAndEmail', patientId: id, updatedFields: ['mobilePhone'], needsReview: false, proposedChanges: {} });
 		expect(sb.state.patients.size).toBe(1);
-		// PUT replaces the patient: fields not given this time are kept.
-		expect(sb.state.patients.get(id)).toMatchObject({ lastName: 'Citizen-Smith', mobilePhone: '+61400999888', dob: '1988-04-12', gender: 'F' });
+		// PUT replaces the patient: fields not given this time are kept; "U" never overwrites a known gender.
+		expect(sb.state.patients.get(id)).toMatchObject({ lastName: 'Citizen', mobilePhone: '+61400999888', dob: '1988-04-12', gender: 'F' });
 	});
 
-	test('Create or Update falls back to name + date of birth when the email is new', async () => {
-		const id = await patient();
+	test('Create or Update finds the same person by name + date of birth when the email is new, and fills the blank email', async () => {
+		const id = ok(await upsert({ email: '', firstName: 'Ana', lastName: 'Citizen', dob: '1988-04-12' }))[0].patientId as string;
 		const [out] = ok(await upsert({ email: 'ana.new@example.com', firstName: 'ana', lastName: 'CITIZEN', dob: '1988-04-12' }));
-		expect(out).toMatchObject({ action: 'updated', matchedBy: 'nameAndDob', patientId: id });
+		expect(out).toMatchObject({ action: 'updated', matchedBy: 'nameAndDob', patientId: id, updatedFields: ['email'] });
 		expect(sb.state.patients.get(id)!.email).toBe('ana.new@example.com');
 		expect(sb.state.patients.size).toBe(1);
+	});
+
+	test('a known phone, email, name or date of birth is never overwritten: proposed for review instead', async () => {
+		const id = await patient();
+		const before = { ...sb.state.patients.get(id)! };
+		const [out] = ok(await upsert({ email: 'ana.other@example.com', firstName: 'Ana', lastName: 'Citizen', dob: '1988-04-12' }, { mobilePhone: '+61400999888', gender: 'M' }));
+		expect(out).toMatchObject({ action: 'unchanged', matchedBy: 'nameAndDob', patientId: id, needsReview: true, reviewReasons: ['differing_details'] });
+		expect(out.proposedChanges).toEqual({ email: 'ana.other@example.com', mobilePhone: '+61400999888', gender: 'M' });
+		expect(sb.state.patients.get(id)).toEqual(before);
+	});
+
+	test('someone typing an existing patient’s email with another name gets their own record; the existing one is untouched', async () => {
+		const id = await patient();
+		const before = { ...sb.state.patients.get(id)! };
+		const [out] = ok(await upsert({ email: 'ana.citizen@example.com', firstName: 'Mallory', lastName: 'Evil' }, { mobilePhone: '+61499000111' }));
+		expect(out).toMatchObject({ action: 'created', matchedBy: null, needsReview: true, reviewReasons: ['possible_duplicate'], possibleDuplicateOf: [id] });
+		expect(out.patientId).not.toBe(id);
+		expect(sb.state.patients.get(id)).toEqual(before);
+		expect(sb.state.patients.size).toBe(2);
+	});
+
+	test('two family members sharing an email stay two patients, neither changed by the other', async () => {
+		const mum = await patient('family@example.com', 'Lee');
+		const [kid] = ok(await upsert({ email: 'family@example.com', firstName: 'Tom', lastName: 'Lee', dob: '2014-02-02' }, { mobilePhone: '+61400555666' }));
+		expect(kid).toMatchObject({ action: 'created', possibleDuplicateOf: [mum] });
+		const [kidAgain] = ok(await upsert({ email: 'family@example.com', firstName: 'Tom', lastName: 'Lee' }, { mobilePhone: '+61400555666' }));
+		expect(kidAgain).toMatchObject({ action: 'unchanged', patientId: kid.patientId, matchedBy: 'nameAndEmail' });
+		const [mumAgain] = ok(await upsert({ email: 'family@example.com', firstName: 'Ana', lastName: 'Lee' }));
+		expect(mumAgain).toMatchObject({ action: 'unchanged', patientId: mum });
+		expect(sb.state.patients.get(mum)).toMatchObject({ firstName: 'Ana', mobilePhone: '+61400111222', dob: '1988-04-12' });
+		expect(sb.state.patients.size).toBe(2);
+	});
+
+	test('"Overwrite With Input" (staff input) replaces known values, but never with empty ones', async () => {
+		const id = await patient();
+		const [out] = ok(await mr({ resource: 'patient', operation: 'upsert', onExisting: 'overwrite', email: 'ana.citizen@example.com', firstName: 'Ana', lastName: 'Citizen', dob: '', additionalFields: { mobilePhone: '+61400999888', gender: 'U' } }));
+		expect(out).toMatchObject({ action: 'updated', updatedFields: ['mobilePhone'] });
+		expect(sb.state.patients.get(id)).toMatchObject({ mobilePhone: '+61400999888', gender: 'F', dob: '1988-04-12' });
 	});
 
 	test('Create or Update with nothing new reports unchanged and sends no PUT', async () => {

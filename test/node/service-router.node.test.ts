@@ -1,9 +1,18 @@
 import type { IDataObject } from 'n8n-workflow';
 import { ServiceRouter } from '../../nodes/ServiceRouter/ServiceRouter.node';
-import { registerNode, runNode } from '../helpers/n8n';
-import { calendlyInvitee, catalogParameters, graphEvent, jotform, shippedCatalog, stripeEvent } from '../helpers/fixtures';
+import { JotFormSubmissionsApi } from '../../credentials/JotFormSubmissionsApi.credentials';
+import { JOTFORM_API_KEY, JotFormSandbox } from '../../sandbox/services';
+import { registerCredential, registerNode, runNode, setCredentials } from '../helpers/n8n';
+import { calendlyInvitee, catalogParameters, graphEvent, shippedCatalog, stripeEvent } from '../helpers/fixtures';
 
 registerNode('serviceRouter', ServiceRouter);
+registerCredential('jotFormSubmissionsApi', JotFormSubmissionsApi);
+let jf: JotFormSandbox;
+beforeAll(async () => {
+	jf = await new JotFormSandbox().start();
+	setCredentials('jotFormSubmissionsApi', { apiKey: JOTFORM_API_KEY, apiDomain: 'api.jotform.com', baseUrl: jf.url });
+});
+afterAll(async () => jf.stop());
 const catalog = shippedCatalog() as unknown as IDataObject;
 const router = (parameters: IDataObject, input: IDataObject[]) => runNode({ type: 'serviceRouter', parameters }, input);
 const outputsOf = (operation: string, extra: IDataObject = {}) => {
@@ -65,14 +74,65 @@ test('without a catalog the node says where it should come from', async () => {
 	expect(r.error?.description).toMatch(/Load Service Catalog/);
 });
 
-test('Route Form, Match Payment and List Practitioners through n8n', async () => {
-	const forms = await router({ operation: 'routeForm', catalog: '={{ $json.catalog }}' }, [
-		{ body: jotform('241000000007', { q3_fullName: { first: 'Cal', last: 'Ng' }, q4_email: 'cal@example.com', q6_service: 'Counseling' }), catalog },
-		{ body: { formID: 'nope' }, catalog },
-	]);
-	expect(forms.outputs[6][0].json).toMatchObject({ formType: 'waitlist', service: 'counseling' });
-	expect(forms.outputs[7][0].json).toMatchObject({ reason: 'unknown_form' });
+const formRouter = (items: IDataObject[], spec: Partial<{ name: string }> = {}) =>
+	runNode({ type: 'serviceRouter', name: spec.name ?? 'Route Form', parameters: { operation: 'routeForm', catalog: '={{ $json.catalog }}' }, credentials: { jotFormSubmissionsApi: 'JotForm Submissions' } }, items);
+// What n8n's JotForm Trigger passes on (resolveData off): the webhook's multipart fields.
+const webhookItem = (formID: string, submissionID: string, rawRequest: IDataObject = {}) => ({ formID, submissionID, formTitle: 'x', rawRequest, catalog });
 
+describe('Route Form verifies every submission with JotForm’s API', () => {
+	test('a genuine submission is read from the API, not from the POST; the same id a second time is rejected', async () => {
+		const { submissionID } = await jf.submit('241000000007', { fullName: { first: 'Cal', last: 'Ng' }, email: 'cal@example.com', whichService: 'Counseling' }, { deliver: false });
+		// The POST claims other details: they are ignored.
+		const forged = { q3_fullName: { first: 'Mallory', last: 'Evil' }, q4_email: 'mallory@evil.example' };
+		const r = await formRouter([webhookItem('241000000007', submissionID, forged)], { name: 'Route Form A' });
+		expect(r.error).toBeUndefined();
+		expect(r.outputs[6][0].json).toMatchObject({ formType: 'waitlist', service: 'counseling', submissionId: submissionID, patient: { firstName: 'Cal', lastName: 'Ng', email: 'cal@example.com' } });
+		const again = await formRouter([webhookItem('241000000007', submissionID)], { name: 'Route Form A' });
+		expect(again.outputs[7][0].json).toEqual({ reason: 'already_processed', detail: expect.any(String), rejected: true, submissionId: submissionID, operation: 'routeForm' });
+	});
+
+	test('forged, foreign, stale and id-less POSTs are rejected without their content', async () => {
+		const stale = await jf.submit('241000000002', { fullName: { first: 'Old', last: 'Entry' }, email: 'old@example.com' }, { deliver: false, createdAtMs: Date.now() - 3 * 86_400_000 });
+		const survey = await jf.submit('241000000099', { fullName: { first: 'Staff', last: 'Member' }, email: 'staff@example.com' }, { deliver: false });
+		const r = await formRouter([
+			webhookItem('241000000002', '5999999999999999999', { q4_email: 'victim@example.com' }),
+			webhookItem('241000000002', stale.submissionID),
+			webhookItem('241000000002', survey.submissionID),
+			{ formID: '241000000002', rawRequest: { q4_email: 'victim@example.com' }, catalog },
+			webhookItem('241000000002', '12; DROP TABLE'),
+		], { name: 'Route Form B' });
+		const unrouted = r.outputs[7].map((o) => o.json);
+		expect(unrouted.map((u) => u.reason)).toEqual(['unknown_submission', 'stale_submission', 'not_catalog_form', 'no_submission_id', 'no_submission_id']);
+		for (const u of unrouted) {
+			expect(u.rejected).toBe(true);
+			expect(JSON.stringify(u)).not.toMatch(/victim|Old|Entry|Staff|@/);
+		}
+		expect(r.outputs.slice(0, 7).every((o) => o.length === 0)).toBe(true);
+	});
+
+	test('a JotForm key that stops working fails the execution (kept for retry) instead of rejecting genuine forms', async () => {
+		setCredentials('jotFormSubmissionsApi', { apiKey: 'revoked', apiDomain: 'api.jotform.com', baseUrl: jf.url });
+		try {
+			const { submissionID } = await jf.submit('241000000003', { fullName: { first: 'Ana', last: 'Citizen' }, email: 'ana@example.com' }, { deliver: false });
+			const r = await formRouter([webhookItem('241000000003', submissionID)], { name: 'Route Form C' });
+			expect(r.error?.message).toMatch(/JotForm refused the API key/);
+		} finally {
+			setCredentials('jotFormSubmissionsApi', { apiKey: JOTFORM_API_KEY, apiDomain: 'api.jotform.com', baseUrl: jf.url });
+		}
+	});
+
+	test('questions are fetched once per form and cached', async () => {
+		const before = jf.apiCalls.filter((c) => c === 'GET /form/241000000004/questions').length;
+		for (let k = 0; k < 3; k++) {
+			const { submissionID } = await jf.submit('241000000004', { fullName: { first: 'Wil', last: 'Lo' }, email: `wil${k}@example.com`, gender: 'Male' }, { deliver: false });
+			const r = await formRouter([webhookItem('241000000004', submissionID)], { name: 'Route Form D' });
+			expect(r.outputs[3][0].json).toMatchObject({ formType: 'weight_loss', patient: { gender: 'M', lastName: 'Lo' } });
+		}
+		expect(jf.apiCalls.filter((c) => c === 'GET /form/241000000004/questions').length - before).toBeLessThanOrEqual(1);
+	});
+});
+
+test('Match Payment and List Practitioners through n8n', async () => {
 	const pay = await router({ operation: 'matchPayment', catalog: '={{ $json.catalog }}' }, [{ ...stripeEvent('payment_intent.succeeded', { id: 'pi_1', amount_received: 19500, currency: 'aud' }), catalog }]);
 	expect(pay.outputs[0][0].json).toMatchObject({ service: 'gaps-coaching', kind: 'initial', amountMatches: true });
 

@@ -1,8 +1,10 @@
 import { catalogFromParameters, CatalogError, parseCatalog, type Catalog } from '../../lib/catalog';
 import { toE164, toIsoDate, splitName } from '../../lib/patientFields';
 import { listPractitioners, matchPayment, readAnswers, routeBooking, routeForm } from '../../lib/routing';
+import { checkSubmission, readQuestions, recogniseQuestions } from '../../lib/jotform';
 import { APPOINTMENT_TYPES, PRACTITIONERS } from '../../sandbox/seed';
-import { calendlyInvitee, catalogParameters, graphEvent, jotform, shippedCatalog, stripeEvent } from '../helpers/fixtures';
+import { buildSubmission, questionsContent } from '../../sandbox/services';
+import { calendlyInvitee, catalogParameters, graphEvent, shippedCatalog, stripeEvent } from '../helpers/fixtures';
 
 const catalog: Catalog = shippedCatalog();
 const type = (name: string) => APPOINTMENT_TYPES.find((t) => t.name === name)!.id;
@@ -119,44 +121,93 @@ describe('Route Booking: Outlook events as Calendly writes them', () => {
 	});
 });
 
-describe('Route Form: every form type', () => {
-	const base = { q3_fullName: { first: 'ana', last: 'CITIZEN' }, q4_email: ' Ana.Citizen@Example.COM ', q5_mobile: { full: '(04) 0011 1222' }, q6_dateOfBirth: { month: '04', day: '12', year: '1988' } };
+describe('Route Form: JotForm submissions as the API returns them, fields recognised from the questions', () => {
+	const questions = (formId: string) => readQuestions(questionsContent(formId));
+	const route = (formId: string, answers: Record<string, unknown>, fields?: Record<string, string>) => {
+		const c = fields ? { ...catalog, forms: catalog.forms.map((f) => (f.formId === formId ? { ...f, fields } : f)) } : catalog;
+		return routeForm(c, { submission: buildSubmission(formId, answers).submission, questions: questions(formId), apiDomain: 'hipaa-api.jotform.com' });
+	};
+	// JotForm's own generated names: "Phone Number" → phoneNumber, "Date of Birth" → dateOf.
+	const base = { fullName: { first: 'ana', last: 'CITIZEN' }, email: ' Ana.Citizen@Example.COM ', phoneNumber: { full: '(04) 0011 1222' }, dateOf: { month: 'April', day: '12', year: '1988' } };
 	test.each([
 		['241000000002', 'medical_history', 'alternative-medicine'],
 		['241000000003', 'gaps_assessment', 'gaps-coaching'],
 		['241000000004', 'weight_loss', 'weight-loss'],
 		['241000000005', 'mental_health', 'counseling'],
 		['241000000006', 'equine_therapy', 'equine-therapy'],
-	])('form %s → %s for %s', (formId, formType, service) => {
-		const r = routeForm(catalog, jotform(formId, { ...base, q10_currentMedications: 'Magnesium', q11_empty: '' }));
+	])('form %s → %s for %s, every identity field read with no field map', (formId, formType, service) => {
+		const r = route(formId, { ...base, currentMedications: 'Magnesium', whatBrings: 'Sleep', previousExperience: 'None', digestiveSymptoms: 'Bloating', currentWeight: '80' });
 		if (!r.ok) throw new Error(r.detail);
-		expect(r.value).toMatchObject({ formType, service, patient: { firstName: 'Ana', lastName: 'Citizen', email: 'ana.citizen@example.com', phone: '+61400111222', dob: '1988-04-12' } });
-		expect(r.value.answers).toEqual([{ key: 'q10_currentMedications', label: 'current Medications', value: 'Magnesium' }]);
+		expect(r.value).toMatchObject({ formType, service, patient: { firstName: 'Ana', lastName: 'Citizen', email: 'ana.citizen@example.com', phone: '+61400111222', dob: '1988-04-12' }, problems: [] });
+		expect(r.value.answers.length).toBeGreaterThan(0);
+		expect(r.value.submissionUrl).toBe(`https://hipaa.jotform.com/inbox/${formId}/${r.value.submissionId}`);
+	});
+
+	test('gender from a radio question, address from an address question; a form without gender gives none', () => {
+		const r = route('241000000002', { ...base, gender: 'Female', address: { addr_line1: '1 Main St', addr_line2: '', city: 'Newtown', state: 'NSW', postal: '2042', country: 'Australia' } });
+		expect(r.ok && r.value.patient).toMatchObject({ gender: 'F', address: { line1: '1 Main St', suburb: 'Newtown', state: 'NSW', postcode: '2042', country: 'Australia' } });
+		const noGender = route('241000000003', base);
+		expect(noGender.ok && noGender.value.patient.gender).toBeUndefined();
 	});
 
 	test('mini intake: the service comes from the answer; odd formats are normalised', () => {
-		const r = routeForm(catalog, jotform('241000000001', { q3_fullName: 'Citizen, Ana', q4_email: 'ana@example.com', q5_phone: '+61 (0)400 111 222', q6_dateOf: '12/04/1988', q7_whichService: 'GAPS Coaching' }));
+		const r = route('241000000001', { fullName: { first: 'Ana', last: 'Citizen' }, email: 'ana@example.com', phoneNumber: { full: '+61 (0)400 111 222' }, dateOf: { month: '04', day: '12', year: '1988' }, whichService: 'GAPS Coaching' });
 		if (!r.ok) throw new Error(r.detail);
 		expect(r.value).toMatchObject({ formType: 'mini_intake', service: 'gaps-coaching', patient: { firstName: 'Ana', lastName: 'Citizen', phone: '+61400111222', dob: '1988-04-12' } });
 	});
 
 	test('waitlist sign-up for a service not yet open', () => {
-		const r = routeForm(catalog, jotform('241000000007', { q3_fullName: { first: 'Cal', last: 'Ng' }, q4_email: 'cal@example.com', q6_service: 'Equine Therapy' }));
-		expect(r.ok && r.value).toMatchObject({ formType: 'waitlist', service: 'equine-therapy', patient: { email: 'cal@example.com' } });
+		const r = route('241000000007', { fullName: { first: 'Cal', last: 'Ng' }, email: 'cal@example.com', whichService: 'Equine Therapy' });
+		expect(r.ok && r.value).toMatchObject({ formType: 'waitlist', service: 'equine-therapy', patient: { email: 'cal@example.com', lastName: 'Ng' } });
 	});
 
-	test('missing or unreadable answers are reported, not guessed; unidentifiable patients are Unrouted', () => {
-		const r = routeForm(catalog, jotform('241000000002', { q3_fullName: { first: 'Ana', last: 'Citizen' }, q4_email: 'ana@example.com', q5_mobile: { full: 'call me' }, q6_dateOfBirth: { month: '02', day: '30', year: '1988' } }));
-		expect(r.ok && r.value.problems).toEqual(['mobile is not a phone number that can be read', 'date Of Birth is not a date that can be read']);
+	test('the catalog field map overrides: by generated name, by qN_name, or by label', () => {
+		const r = route('241000000005', { ...base, whatBrings: 'call me on 0400 999 888' }, { 'q13_whatBrings': 'notes' });
+		expect(r.ok && r.value.patient.notes).toBe('call me on 0400 999 888');
+		const byLabel = route('241000000005', { ...base, whatBrings: 'x' }, { 'What brings you to counseling?': 'notes' });
+		expect(byLabel.ok && byLabel.value.patient.notes).toBe('x');
+	});
+
+	test('an answer for a patient detail that cannot be read is a problem (by label, no value), never dropped silently', () => {
+		const r = route('241000000002', { fullName: { first: 'Ana', last: 'Citizen' }, email: 'ana@example.com', phoneNumber: { full: 'call me' }, dateOf: { month: 'February', day: '30', year: '1988' } });
+		expect(r.ok && r.value.problems).toEqual(['Phone Number is not a phone number that can be read', 'Date of Birth is not a date that can be read']);
 		expect(r.ok && r.value.patient.dob).toBeUndefined();
-		expect(routeForm(catalog, jotform('241000000002', { q3_fullName: 'Ana', q4_email: 'not an email' }))).toMatchObject({ ok: false, reason: 'patient_not_identifiable' });
-		expect(routeForm(catalog, jotform('999999999', base))).toMatchObject({ ok: false, reason: 'unknown_form' });
-		expect(routeForm(catalog, { rawRequest: '{not json' })).toMatchObject({ ok: false, reason: 'no_form_id' });
+		expect(route('241000000002', { fullName: { first: 'Ana', last: 'Citizen' }, email: 'not an email' })).toMatchObject({ ok: false, reason: 'patient_not_identifiable' });
+		expect(routeForm(catalog, { submission: buildSubmission('241000000099', base).submission, questions: [] })).toMatchObject({ ok: false, reason: 'not_catalog_form' });
 	});
 
-	test("n8n's JotForm Trigger output (answers by name, no rawRequest) routes too", () => {
-		const r = routeForm(catalog, { formID: '241000000003', submissionID: '1', fullName: { first: 'Ana', last: 'Citizen' }, email: 'ana@example.com', mobile: '0400111222', dateOfBirth: '1988-04-12' });
-		expect(r.ok && r.value.patient).toMatchObject({ firstName: 'Ana', email: 'ana@example.com', phone: '+61400111222', dob: '1988-04-12' });
+	test('names holding markup or links are problems, not patient names', () => {
+		const r = route('241000000002', { ...base, fullName: { first: '<b>Ana</b>', last: 'https://evil.example' } });
+		expect(r.ok && r.value.patient.firstName).toBeUndefined();
+		expect(r.ok && r.value.problems).toEqual(expect.arrayContaining([expect.stringMatching(/Full Name is not a name/)]));
+	});
+});
+
+describe('JotForm submission checks', () => {
+	const formIds = catalog.forms.map((f) => f.formId);
+	const opts = (nowMs: number) => ({ nowMs, maxAgeMinutes: 60, accountTimeZone: 'America/New_York' });
+	test('created_at is read in the account time zone; recent passes, old and future do not', () => {
+		const now = Date.UTC(2026, 10, 25, 15, 0); // 10:00 in New York
+		const at = (created_at: string, form_id = '241000000002') => checkSubmission({ id: '1', form_id, created_at, status: 'ACTIVE' }, formIds, opts(now));
+		expect(at('2026-11-25 09:58:00')).toEqual({ ok: true });
+		expect(at('2026-11-25 08:30:00')).toMatchObject({ ok: false, reason: 'stale_submission' });
+		expect(at('2026-11-25 11:00:00')).toMatchObject({ ok: false, reason: 'stale_submission' });
+		expect(at('not a date')).toMatchObject({ ok: false, reason: 'stale_submission' });
+		expect(at('2026-11-25 09:58:00', '241000000099')).toMatchObject({ ok: false, reason: 'not_catalog_form' });
+		expect(checkSubmission({ id: '1', form_id: '241000000002', created_at: '2026-11-25 09:58:00', status: 'DELETED' }, formIds, opts(now))).toMatchObject({ ok: false, reason: 'submission_not_active' });
+	});
+
+	test('questions are recognised by type first, then label', () => {
+		const t = recogniseQuestions(readQuestions(questionsContent('241000000002')));
+		expect(Object.fromEntries(t)).toEqual({ '3': 'fullName', '4': 'email', '5': 'phone', '6': 'dob', '8': 'gender', '9': 'address' });
+		const text = recogniseQuestions([
+			{ qid: '1', name: 'firstName', text: 'First Name', type: 'control_textbox' },
+			{ qid: '2', name: 'surname', text: 'Surname', type: 'control_textbox' },
+			{ qid: '3', name: 'dateOf', text: 'Date of birth (DD/MM/YYYY)', type: 'control_textbox' },
+			{ qid: '4', name: 'mobile', text: 'Mobile', type: 'control_textbox' },
+			{ qid: '5', name: 'sex', text: 'Sex', type: 'control_dropdown' },
+		]);
+		expect(Object.fromEntries(text)).toEqual({ '1': 'firstName', '2': 'lastName', '3': 'dob', '4': 'phone', '5': 'gender' });
 	});
 });
 

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { cleanPatient, normaliseName, patientChanges, PATIENT_FIELDS, type PatientInput } from '../../../lib/medirecordsMapping';
+import { decideMatch, planUpdate, type MatchDecision } from '../../../lib/identity';
+import { cleanPatient, patientChanges, PATIENT_FIELDS, type PatientInput } from '../../../lib/medirecordsMapping';
 import { getCredentials, mediRecordsPaged, mediRecordsRequest } from '../transport';
 
 const show = (operation: string[]) => ({ show: { resource: ['patient'], operation } });
@@ -135,6 +136,25 @@ export const patientFields: INodeProperties[] = [
 		displayOptions: { show: { resource: ['patient'], operation: ['search'], searchBy: ['nameDob'] } },
 	},
 	{
+		displayName: 'Existing Patient',
+		name: 'onExisting',
+		type: 'options',
+		options: [
+			{
+				name: 'Fill Blanks Only, Propose Other Changes',
+				value: 'fillBlanks',
+				description: 'For bookings and forms (public input): empty fields are filled; names, date of birth, gender and known contact details are never changed — differences come out as proposedChanges for staff to review',
+			},
+			{
+				name: 'Overwrite With Input',
+				value: 'overwrite',
+				description: 'Only for trusted, staff-entered input: every given value replaces what MediRecords holds (empty values never do)',
+			},
+		],
+		default: 'fillBlanks',
+		displayOptions: show(['upsert']),
+	},
+	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
@@ -182,27 +202,20 @@ export async function searchPatients(ctx: Ctx, criteria: IDataObject, i: number,
 	});
 }
 
-export interface PatientMatch {
-	patient: IDataObject;
-	matchedBy: 'email' | 'nameAndDob';
-}
-
-/** Email first; then name plus date of birth. Among several, prefer one that also matches the other keys. */
-export async function findPatient(ctx: Ctx, p: PatientInput, i: number): Promise<PatientMatch | undefined> {
-	const sameName = (c: IDataObject) =>
-		normaliseName(c.firstName) === normaliseName(p.firstName) && normaliseName(c.lastName) === normaliseName(p.lastName);
-	if (typeof p.email === 'string') {
-		const found = await searchPatients(ctx, { email: p.email }, i);
-		if (found.length) {
-			const best = found.find((c) => sameName(c) && (!p.dob || c.dob === p.dob)) ?? found.find(sameName) ?? found[0];
-			return { patient: best, matchedBy: 'email' };
-		}
+/**
+ * The clinic's identity policy (lib/identity.ts) over MediRecords' search: the
+ * records sharing the email, then (when no confident match yet) those sharing
+ * name and date of birth. Never "the first candidate".
+ */
+export async function findPatient(ctx: Ctx, p: PatientInput, i: number): Promise<MatchDecision> {
+	const candidates: IDataObject[] = [];
+	if (typeof p.email === 'string') candidates.push(...(await searchPatients(ctx, { email: p.email }, i)));
+	let decision = decideMatch(candidates, p);
+	if (!decision.match && typeof p.firstName === 'string' && typeof p.lastName === 'string' && typeof p.dob === 'string') {
+		candidates.push(...(await searchPatients(ctx, { firstName: p.firstName, lastName: p.lastName, dob: p.dob }, i)));
+		decision = decideMatch(candidates, p);
 	}
-	if (typeof p.firstName === 'string' && typeof p.lastName === 'string' && typeof p.dob === 'string') {
-		const found = await searchPatients(ctx, { firstName: p.firstName, lastName: p.lastName, dob: p.dob }, i);
-		if (found.length) return { patient: found[0], matchedBy: 'nameAndDob' };
-	}
-	return undefined;
+	return decision;
 }
 
 export async function createPatient(ctx: Ctx, p: PatientInput, i: number): Promise<IDataObject> {
@@ -220,7 +233,7 @@ export async function createPatient(ctx: Ctx, p: PatientInput, i: number): Promi
 		sensitive: sensitiveValues(p),
 		itemIndex: i,
 		// A retried create first looks for the patient the failed attempt may have created.
-		recheck: identifiable ? async () => (await findPatient(ctx, p, i))?.patient : undefined,
+		recheck: identifiable ? async () => (await findPatient(ctx, p, i)).match : undefined,
 	});
 }
 
@@ -239,20 +252,49 @@ export async function updatePatient(ctx: Ctx, id: string, changes: PatientInput,
 	});
 }
 
-export async function upsertPatient(ctx: Ctx, p: PatientInput, i: number): Promise<IDataObject> {
-	const match = await findPatient(ctx, p, i);
-	if (!match) {
+export type OnExisting = 'fillBlanks' | 'overwrite';
+
+/**
+ * Create or Update under the identity policy. The output always says what a
+ * person may need to look at: `possibleDuplicateOf` (records that share the
+ * email, or the name and date of birth, without being a confident match) and
+ * `proposedChanges` (values that differ from the record and were not written).
+ */
+export async function upsertPatient(ctx: Ctx, p: PatientInput, i: number, onExisting: OnExisting = 'fillBlanks'): Promise<IDataObject> {
+	const decision = await findPatient(ctx, p, i);
+	if (!decision.match) {
 		const created = await createPatient(ctx, p, i);
-		return { action: 'created', matchedBy: null, patientId: created.id, patient: created };
+		const dupes = decision.possibleDuplicateOf;
+		return {
+			action: 'created',
+			matchedBy: null,
+			patientId: created.id,
+			needsReview: dupes.length > 0,
+			reviewReasons: dupes.length ? ['possible_duplicate'] : [],
+			possibleDuplicateOf: dupes,
+			proposedChanges: {},
+			patient: created,
+		};
 	}
-	const id = String(match.patient.id);
+	const id = String(decision.match.id);
+	const base = { matchedBy: decision.matchedBy, patientId: id, possibleDuplicateOf: [] as string[] };
+	const firstPlan = planUpdate(decision.match, p);
+	const wanted = onExisting === 'overwrite' ? { ...firstPlan.fill, ...firstPlan.proposed } : firstPlan.fill;
+	if (!Object.keys(wanted).length) {
+		const proposed = onExisting === 'overwrite' ? {} : firstPlan.proposed;
+		const review = Object.keys(proposed).length > 0;
+		return { action: 'unchanged', ...base, needsReview: review, reviewReasons: review ? ['differing_details'] : [], proposedChanges: proposed, patient: decision.match };
+	}
+	// MediRecords' PUT replaces the record: re-read it, plan again on what it holds now, then write.
 	const current = await mediRecordsRequest<IDataObject>(ctx, 'GET', `/v1/patients/${encodeURIComponent(id)}`, { itemIndex: i });
-	const changes = patientChanges(current, p);
-	if (!Object.keys(changes).length) {
-		return { action: 'unchanged', matchedBy: match.matchedBy, patientId: id, patient: current };
-	}
+	const plan = planUpdate(current, p);
+	const changes = (onExisting === 'overwrite' ? patientChanges(current, { ...plan.fill, ...plan.proposed } as PatientInput) : plan.fill) as PatientInput;
+	const proposed = onExisting === 'overwrite' ? {} : plan.proposed;
+	const review = Object.keys(proposed).length > 0;
+	const reviewFields = { needsReview: review, reviewReasons: review ? ['differing_details'] : [], proposedChanges: proposed };
+	if (!Object.keys(changes).length) return { action: 'unchanged', ...base, ...reviewFields, patient: current };
 	const updated = await updatePatient(ctx, id, changes, i, current);
-	return { action: 'updated', matchedBy: match.matchedBy, patientId: id, updatedFields: Object.keys(changes), patient: updated };
+	return { action: 'updated', ...base, updatedFields: Object.keys(changes), ...reviewFields, patient: updated };
 }
 
 export async function executePatient(ctx: Ctx, operation: string, i: number): Promise<IDataObject | IDataObject[]> {
@@ -273,8 +315,8 @@ export async function executePatient(ctx: Ctx, operation: string, i: number): Pr
 		case 'create': {
 			const p = readInput(ctx, i, ['email', 'firstName', 'lastName', 'dob'], 'additionalFields');
 			const existing = await findPatient(ctx, p, i);
-			if (existing) {
-				throw new NodeOperationError(ctx.getNode(), `A patient with the same ${existing.matchedBy === 'email' ? 'email' : 'name and date of birth'} already exists (id ${String(existing.patient.id)}).`, {
+			if (existing.match) {
+				throw new NodeOperationError(ctx.getNode(), `This patient already exists (id ${String(existing.match.id)}, same name and ${existing.matchedBy === 'nameAndDob' ? 'date of birth' : 'email'}).`, {
 					itemIndex: i,
 					description: 'Use "Create or Update" to update the existing patient instead of creating a duplicate.',
 				});
@@ -289,7 +331,7 @@ export async function executePatient(ctx: Ctx, operation: string, i: number): Pr
 		}
 		case 'upsert': {
 			const p = readInput(ctx, i, ['email', 'firstName', 'lastName', 'dob'], 'additionalFields');
-			return upsertPatient(ctx, p, i);
+			return upsertPatient(ctx, p, i, ctx.getNodeParameter('onExisting', i, 'fillBlanks') as OnExisting);
 		}
 	}
 	throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not known for patients.`, { itemIndex: i });

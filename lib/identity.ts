@@ -1,0 +1,146 @@
+/**
+ * The clinic's identity policy, pure: when incoming details (a booking, a form)
+ * are an existing MediRecords patient, and what such input may change on the
+ * record. Bookings and forms are public: anyone can type anyone's email, so an
+ * email alone never decides who a patient is, and public input never rewrites
+ * who a patient is or replaces a contact detail the clinic already holds.
+ *
+ * | Existing record vs incoming                          | Same person? |
+ * |------------------------------------------------------|--------------|
+ * | names agree, email agrees, date of birth agrees      | yes          |
+ * | names agree, email agrees, either date of birth blank| yes          |
+ * | names agree, date of birth agrees (email differs/blank) | yes       |
+ * | names agree, both dates of birth known and different | no           |
+ * | names differ (whatever the email or date of birth)   | no           |
+ * | names agree, neither email nor date of birth agrees  | no           |
+ *
+ * "No" with a shared email, or with the same name and date of birth, is a
+ * possible duplicate: a new patient is created and `possibleDuplicateOf` lists
+ * the records a person should compare.
+ */
+
+export const IDENTITY_FIELDS = ['firstName', 'lastName', 'dob', 'gender'] as const;
+
+export type PatientRecord = Record<string, unknown>;
+
+/** Letters compared without case, accents, apostrophes, dots or hyphen/space differences. */
+export function nameKey(s: unknown): string {
+	return String(s ?? '')
+		.slice(0, 200)
+		.normalize('NFKD')
+		.replace(/[\u0300-\u036f]/g, '')
+		.toLowerCase()
+		.replace(/[\s'’.\-]+/g, ' ')
+		.trim();
+}
+
+const emailKey = (s: unknown) => String(s ?? '').trim().toLowerCase();
+const phoneKey = (s: unknown) => String(s ?? '').replace(/\D/g, '');
+
+/** Empty, whitespace, and MediRecords' "unknown" / "not stated" genders carry no information. */
+export function isUnknown(field: string, value: unknown): boolean {
+	if (value === undefined || value === null) return true;
+	if (typeof value === 'boolean') return false;
+	const s = String(value).trim();
+	if (!s) return true;
+	if (field === 'gender' && ['U', 'N'].includes(s.toUpperCase())) return true;
+	return false;
+}
+
+/** Whether two values of a field say the same thing. */
+export function sameValue(field: string, a: unknown, b: unknown): boolean {
+	if (field === 'firstName' || field === 'lastName') return nameKey(a) === nameKey(b);
+	if (field === 'email') return emailKey(a) === emailKey(b);
+	if (field === 'mobilePhone' || field === 'homePhone') {
+		const [x, y] = [phoneKey(a), phoneKey(b)];
+		// +61400111222 and 0400111222 are the same number: compare the last nine digits.
+		return x === y || (x.length >= 9 && y.length >= 9 && x.slice(-9) === y.slice(-9));
+	}
+	if (typeof a === 'boolean' || typeof b === 'boolean') return String(a) === String(b);
+	return String(a ?? '').trim().toUpperCase() === String(b ?? '').trim().toUpperCase();
+}
+
+export interface Assessment {
+	id: string;
+	namesAgree: boolean;
+	emailAgrees: boolean;
+	dobAgrees: boolean;
+	dobConflicts: boolean;
+	/** The same person under the policy. */
+	same: boolean;
+	/** 2 when both email and date of birth agree, 1 when one does, 0 when not the same person. */
+	strength: number;
+}
+
+export function assess(existing: PatientRecord, incoming: PatientRecord): Assessment {
+	const known = (f: string, v: unknown) => !isUnknown(f, v);
+	const namesAgree =
+		known('lastName', incoming.lastName) &&
+		sameValue('lastName', existing.lastName, incoming.lastName) &&
+		(known('firstName', incoming.firstName) || known('firstName', existing.firstName)
+			? sameValue('firstName', existing.firstName, incoming.firstName)
+			: true);
+	const emailAgrees = known('email', incoming.email) && known('email', existing.email) && sameValue('email', existing.email, incoming.email);
+	const bothDob = known('dob', incoming.dob) && known('dob', existing.dob);
+	const dobAgrees = bothDob && sameValue('dob', existing.dob, incoming.dob);
+	const dobConflicts = bothDob && !dobAgrees;
+	const same = namesAgree && !dobConflicts && (emailAgrees || dobAgrees);
+	return { id: String(existing.id ?? ''), namesAgree, emailAgrees, dobAgrees, dobConflicts, same, strength: same ? Number(emailAgrees) + Number(dobAgrees) : 0 };
+}
+
+export interface MatchDecision {
+	/** The one record these details are, when there is exactly one confident match. */
+	match?: PatientRecord;
+	matchedBy?: 'nameAndEmail' | 'nameAndDob' | 'nameEmailAndDob';
+	/** Records that share the email, or the name and date of birth, without being a confident match. */
+	possibleDuplicateOf: string[];
+}
+
+/** Picks the record the incoming details are, or none. Never "the first candidate". */
+export function decideMatch(candidates: PatientRecord[], incoming: PatientRecord): MatchDecision {
+	const seen = new Set<string>();
+	const unique = candidates.filter((c) => {
+		const id = String(c.id ?? '');
+		if (!id || seen.has(id)) return false;
+		seen.add(id);
+		return true;
+	});
+	const assessed = unique.map((c) => ({ c, a: assess(c, incoming) }));
+	const confident = assessed.filter((x) => x.a.same);
+	const best = Math.max(0, ...confident.map((x) => x.a.strength));
+	const top = confident.filter((x) => x.a.strength === best);
+	if (top.length === 1) {
+		const { c, a } = top[0];
+		return {
+			match: c,
+			matchedBy: a.emailAgrees && a.dobAgrees ? 'nameEmailAndDob' : a.emailAgrees ? 'nameAndEmail' : 'nameAndDob',
+			possibleDuplicateOf: [],
+		};
+	}
+	// Two equally good matches are already duplicates in MediRecords: choosing one would be a guess.
+	return { possibleDuplicateOf: assessed.map((x) => x.a.id) };
+}
+
+export interface UpdatePlan {
+	/** Blanks on the record that the input fills: safe to write. */
+	fill: Record<string, unknown>;
+	/** Values that differ from what the record holds: for staff to review, never written. */
+	proposed: Record<string, unknown>;
+}
+
+/**
+ * What public input may do to an existing record: fill blanks only. Identity
+ * fields and contact details that differ go to review; unknown values
+ * ("", whitespace, gender "U") never replace known ones.
+ */
+export function planUpdate(existing: PatientRecord, incoming: PatientRecord): UpdatePlan {
+	const fill: Record<string, unknown> = {};
+	const proposed: Record<string, unknown> = {};
+	for (const [field, value] of Object.entries(incoming)) {
+		if (field === 'id' || isUnknown(field, value)) continue;
+		const current = existing[field];
+		if (isUnknown(field, current)) fill[field] = value;
+		else if (!sameValue(field, current, value)) proposed[field] = value;
+	}
+	return { fill, proposed };
+}

@@ -1,0 +1,46 @@
+/**
+ * Route Form: a JotForm webhook POST is only a hint that a submission exists.
+ * Its submission id is the one thing taken from it; the submission itself is
+ * fetched from JotForm's API, must belong to a catalog form, be active and
+ * recent, and is processed once per id (n8n's deduplication store, shared by
+ * every n8n process). Anything else is rejected without touching a patient.
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { Catalog } from '../../lib/catalog';
+import { checkSubmission } from '../../lib/jotform';
+import { routeForm, type RoutedForm, type RouteResult } from '../../lib/routing';
+import { fetchSubmission, formQuestions, jotFormAccount } from './jotformTransport';
+
+export type Rejection = { ok: false; rejected: true; reason: string; detail: string; submissionId?: string };
+export type Verified = RouteResult<RoutedForm> | Rejection;
+
+const reject = (reason: string, detail: string, submissionId?: string): Rejection => ({ ok: false, rejected: true, reason, detail, submissionId });
+
+/** The submission id of a JotForm webhook POST, as n8n's JotForm Trigger or a Webhook node passes it on. */
+export function submissionIdOf(payload: IDataObject): string | undefined {
+	const body = (payload.body && typeof payload.body === 'object' ? payload.body : payload) as IDataObject;
+	const raw = body.submissionID ?? body.submissionId ?? body.submission_id;
+	const id = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
+	return /^\d{6,25}$/.test(id) ? id : undefined;
+}
+
+export async function verifyAndRouteForm(ctx: IExecuteFunctions, catalog: Catalog, payload: IDataObject, i: number): Promise<Verified> {
+	const submissionId = submissionIdOf(payload);
+	if (!submissionId) return reject('no_submission_id', 'The POST carried no JotForm submission id, so there is nothing to verify.');
+	const account = await jotFormAccount(ctx);
+	const reply = await fetchSubmission(ctx, account, submissionId, i);
+	if (!reply.found) return reject('unknown_submission', `JotForm has no submission ${submissionId} in the clinic's account (HTTP ${reply.statusCode}).`, submissionId);
+	const sub = reply.submission;
+	const check = checkSubmission(sub, catalog.forms.map((f) => f.formId), {
+		nowMs: Date.now(),
+		maxAgeMinutes: ctx.getNodeParameter('verification.maxAgeMinutes', i, 1440) as number,
+		accountTimeZone: ctx.getNodeParameter('verification.accountTimeZone', i, 'America/New_York') as string,
+	});
+	if (!check.ok) return reject(check.reason, check.detail, submissionId);
+	const questions = await formQuestions(ctx, account, String(sub.form_id), i);
+	const routed = routeForm(catalog, { submission: sub, questions, apiDomain: account.apiDomain });
+	if (!routed.ok) return routed;
+	const seen = await ctx.helpers.checkProcessedAndRecord([submissionId], 'node', { mode: 'entries', maxEntries: 100_000 });
+	if (!seen.new.length) return reject('already_processed', `Submission ${submissionId} was processed before; a second delivery changes nothing.`, submissionId);
+	return routed;
+}

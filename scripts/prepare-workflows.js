@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/**
+ * Copies the shipped workflow files into a folder for `n8n import:workflow
+ * --separate`, giving every webhook trigger of this install its own random
+ * webhook id — what n8n's editor does when a workflow is created there. The
+ * shipped files carry none, so no two clinics share a JotForm or Stripe webhook
+ * URL, and nobody can guess one from this repository. Nodes that already have
+ * an id (an earlier import of this install) keep it, so their URLs stay.
+ *
+ *   node scripts/prepare-workflows.js <workflows dir> <output dir> [existing ids JSON]
+ */
+const { randomUUID } = require('crypto');
+const fs = require('fs');
+const path = require('path');
+
+// Node types whose URL is derived from the webhook id (no fixed "path" parameter).
+const WEBHOOK_TRIGGERS = /\.(jotFormTrigger|stripeTrigger|webhook|formTrigger|calendlyTrigger|graphCalendarTrigger)$/;
+
+function prepare(inputDir, outputDir, keep = {}) {
+	fs.mkdirSync(outputDir, { recursive: true });
+	const assigned = {};
+	for (const file of fs.readdirSync(inputDir).filter((f) => f.endsWith('.json'))) {
+		const wf = JSON.parse(fs.readFileSync(path.join(inputDir, file), 'utf8'));
+		for (const node of wf.nodes ?? []) {
+			if (!WEBHOOK_TRIGGERS.test(node.type) || node.webhookId) continue;
+			const key = `${wf.id}/${node.name}`;
+			node.webhookId = keep[key] ?? randomUUID();
+			assigned[key] = node.webhookId;
+		}
+		fs.writeFileSync(path.join(outputDir, file), JSON.stringify(wf, null, 2));
+	}
+	return assigned;
+}
+
+module.exports = { prepare };
+
+if (require.main === module) {
+	const [input, output, keepFile] = process.argv.slice(2);
+	if (!input || !output) {
+		console.error('usage: prepare-workflows.js <workflows dir> <output dir> [webhook ids JSON to keep and update]');
+		process.exit(2);
+	}
+	const keep = keepFile && fs.existsSync(keepFile) ? JSON.parse(fs.readFileSync(keepFile, 'utf8')) : {};
+	const assigned = prepare(input, output, keep);
+	if (keepFile) fs.writeFileSync(keepFile, JSON.stringify({ ...keep, ...assigned }, null, 2));
+}

@@ -1,0 +1,114 @@
+import { redact } from '../../lib/medirecordsMapping';
+import { cleanEmail, splitName, toE164, toIsoDate } from '../../lib/patientFields';
+import { boundValue, isPlausibleName, nestingDepth, plausibleEmail, redactText, stripHtml } from '../../lib/publicInput';
+import { readAnswers, routeBooking, routeForm } from '../../lib/routing';
+import { readQuestions, recogniseQuestions, submittedAt } from '../../lib/jotform';
+import { buildSubmission, questionsContent } from '../../sandbox/services';
+import { graphEvent, shippedCatalog } from '../helpers/fixtures';
+
+const N = 200_000;
+const ADVERSARIAL: Record<string, string> = {
+	'dot run': 'a@' + '.'.repeat(N),
+	'@ run': '@'.repeat(N),
+	'@ and dots': ('a.' + '@').repeat(N / 3),
+	'colon lines': (':'.repeat(100) + '\n').repeat(N / 101),
+	'one colon line': 'Question' + ':'.repeat(N),
+	'< run': '<'.repeat(N),
+	'<a run': '<a'.repeat(N / 2),
+	'& run': '&'.repeat(N),
+	'U+2028 lines': 'Q: A\u2028'.repeat(N / 5),
+	'digits and spaces': '1 '.repeat(N / 2) + 'x',
+	'digit dash': '1-'.repeat(N / 2),
+	'x ext': 'x1'.repeat(N / 2),
+	'letters': 'a'.repeat(N),
+	'emails': 'a@b.c '.repeat(N / 6),
+};
+
+const catalog = shippedCatalog();
+const PARSERS: Array<[string, (s: string) => unknown]> = [
+	['cleanEmail', cleanEmail],
+	['plausibleEmail', plausibleEmail],
+	['toE164', (s) => toE164(s)],
+	['toIsoDate', (s) => toIsoDate(s)],
+	['splitName', splitName],
+	['isPlausibleName', isPlausibleName],
+	['stripHtml', stripHtml],
+	['readAnswers', readAnswers],
+	['redact', (s) => redact(s, ['Ng', 'Li', 'ana@example.com', '+61400111222', s.slice(0, 50)])],
+	['redactText', (s) => redactText(s, [s.slice(0, 3)])],
+	['submittedAt', (s) => submittedAt(s, 'America/New_York')],
+	['recogniseQuestions', (s) => recogniseQuestions([{ qid: '1', name: s, text: s, type: 'control_textbox' }], { [s]: 'notes' })],
+	['routeBooking (event body and attendee)', (s) =>
+		routeBooking(catalog, { mailbox: 'ramona@clinic.example', event: graphEvent({ subject: s.slice(0, 5000), mailbox: 'ramona@clinic.example', body: s, name: s, email: s }) })],
+	['routeForm (every answer)', (s) => {
+		const { submission } = buildSubmission('241000000002', { fullName: { first: s, last: s }, email: s, phoneNumber: { full: s }, dateOf: s, gender: s, address: { addr_line1: s }, currentMedications: s });
+		return routeForm(catalog, { submission, questions: readQuestions(questionsContent('241000000002')) });
+	}],
+];
+
+describe('every parser and redactor is linear on 200,000-character adversarial input', () => {
+	const cases = PARSERS.flatMap(([name, fn]) => Object.entries(ADVERSARIAL).map(([kind, input]) => [name, kind, fn, input] as const));
+	test.each(cases)('%s on %s returns in < 50 ms', (_name, _kind, fn, input) => {
+		fn(input.slice(0, 1000)); // warm the code path so the measurement is the input's cost, not compilation
+		const t0 = process.hrtime.bigint();
+		fn(input);
+		const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+		expect(ms).toBeLessThan(50);
+	});
+});
+
+describe('public input limits', () => {
+	test('emails over 254 characters, with two "@" or spaces are not emails', () => {
+		expect(cleanEmail(`${'a'.repeat(250)}@x.io`)).toBeUndefined();
+		expect(cleanEmail('a@b@c.io')).toBeUndefined();
+		expect(cleanEmail('a b@c.io')).toBeUndefined();
+		expect(cleanEmail(' Ana@Example.COM ')).toBe('ana@example.com');
+		expect(cleanEmail('ana@example')).toBeUndefined();
+	});
+
+	test('names: letters, spaces and \' - . only, up to 100 characters', () => {
+		for (const ok of ["O'Brien", 'Anne-Marie', 'St. John', 'José', '李', 'Ng']) expect(isPlausibleName(ok)).toBe(true);
+		for (const bad of ['<b>Ana</b>', 'https://evil.example', 'Ana2', 'x'.repeat(101), '', '---']) expect(isPlausibleName(bad)).toBe(false);
+	});
+
+	test('answers are capped at 2,000 characters and 200 entries, nesting at 10 levels', () => {
+		const answers = readAnswers(Array.from({ length: 300 }, (_, i) => `Question ${i}: yes`).join('\n'));
+		expect(answers).toHaveLength(200);
+		expect(readAnswers(`Anything else: ${'y'.repeat(5000)}`)[0].answer).toHaveLength(2000);
+		let deep: unknown = 'leaf';
+		for (let i = 0; i < 50; i++) deep = { d: deep };
+		expect(nestingDepth(boundValue(deep))).toBeLessThanOrEqual(10);
+	});
+
+	test('HTML is read as text in one pass', () => {
+		expect(stripHtml('<p>Phone:&nbsp;0400 111 222</p><p>Notes: a &amp; b &lt;3</p>')).toBe('\nPhone: 0400 111 222\n\nNotes: a & b <3\n');
+		expect(stripHtml('a < b and c')).toBe('a < b and c');
+	});
+});
+
+describe('redaction', () => {
+	test('removes the given values, any email address and any phone number', () => {
+		expect(redact('Patient Ana Citizen (ana@example.com, +61 400 111 222) not found', ['Ana', 'Citizen'])).toBe('Patient [redacted] [redacted] ([redacted], [redacted]) not found');
+	});
+
+	test('two-letter surnames are redacted as whole words only', () => {
+		expect(redact('lastName Ng is invalid; nothing else changes', ['Ng'])).toBe('lastName [redacted] is invalid; nothing else changes');
+		expect(redact('Li: missing dob', ['Li'])).toBe('[redacted]: missing dob');
+	});
+});
+
+describe('booking answers as Calendly writes them into the Outlook event', () => {
+	test('question lines (ending ?, : or Calendly’s default "…our meeting.") pair with the next line; the footer is not an answer', () => {
+		const body = [
+			'<p>Event Name: GAPS Coaching Follow-up</p>',
+			'<p>Please share anything that will help prepare for our meeting.<br>Bloating after meals</p>',
+			'<p>Phone Number: 0400 111 222</p>',
+			'<p>Need to make changes to this event?<br>Cancel: https://calendly.com/cancellations/AAA<br>Reschedule: https://calendly.com/reschedulings/AAA</p>',
+		].join('');
+		expect(readAnswers(body)).toEqual([
+			{ question: 'Event Name', answer: 'GAPS Coaching Follow-up' },
+			{ question: 'Please share anything that will help prepare for our meeting.', answer: 'Bloating after meals' },
+			{ question: 'Phone Number', answer: '0400 111 222' },
+		]);
+	});
+});
