@@ -104,3 +104,13 @@ export function titleCase(s: string | undefined): string | undefined {
 	if (s !== s.toUpperCase() && s !== s.toLowerCase()) return s;
 	return s.toLowerCase().replace(/(^|[\s'-])(\p{L})/gu, (_m, sep: string, ch: string) => sep + ch.toUpperCase());
 }
+
+/** A postal address as the clinic keeps it (MediRecords' HOME address). */
+export interface PatientAddress {
+	line1?: string;
+	line2?: string;
+	suburb?: string;
+	state?: string;
+	postcode?: string;
+	country?: string;
+}

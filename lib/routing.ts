@@ -8,7 +8,7 @@
 import { consultant, practitionersFor, type BookingKind, type Catalog, type FormType, type Practitioner, type Service } from './catalog';
 import { fromPracticeLocal } from './medirecordsTime';
 import { recogniseQuestions, submissionLink, type JotFormQuestion, type JotFormSubmission } from './jotform';
-import { cleanEmail, splitName, titleCase, toE164, toIsoDate } from './patientFields';
+import { cleanEmail, splitName, titleCase, toE164, toIsoDate, type PatientAddress } from './patientFields';
 import { boundValue, clip, isPlausibleName, LIMITS, stripHtml, textLines } from './publicInput';
 
 export interface BookingPatient {
@@ -120,7 +120,7 @@ function patientFrom(name: unknown, email: unknown, answers: BookingPatient['ans
 	const n = splitName(name);
 	const problems: string[] = [];
 	for (const part of [n.firstName, n.lastName]) {
-		if (part && !isPlausibleName(part)) problems.push('the name holds characters a name does not (markup, a link or digits) or is too long');
+		if (part && !isPlausibleName(part)) problems.push('name holds characters a name does not (markup, a link or digits) or is too long');
 	}
 	return {
 		firstName: problems.length ? undefined : titleCase(n.firstName),
@@ -305,14 +305,7 @@ export interface RoutedForm {
 	problems: string[];
 }
 
-export interface FormAddress {
-	line1?: string;
-	line2?: string;
-	suburb?: string;
-	state?: string;
-	postcode?: string;
-	country?: string;
-}
+export type FormAddress = PatientAddress;
 
 /** Plain text of any JotForm answer, depth- and length-bounded. */
 function answerText(v: unknown, depth: number = LIMITS.depth): string {
@@ -428,6 +421,9 @@ export function routeForm(catalog: Catalog, input: VerifiedFormInput): RouteResu
 		const a = serviceAnswer.toLowerCase();
 		service = catalog.services.find((s) => s.key === a || s.name.toLowerCase() === a || a.includes(s.name.toLowerCase()));
 		if (!service) problems.push('the service named in the form is not in the catalog');
+	}
+	if (!patient.lastName) {
+		return fail('no_patient_name', `Form ${formId} (${form.type}) gives no last name that can be read${problems.length ? ` (${problems.join('; ')})` : ''}, and MediRecords needs one. Open the submission in JotForm and enter the patient by hand.`);
 	}
 	if (!patient.email && !(patient.firstName && patient.lastName && patient.dob)) {
 		return fail('patient_not_identifiable', `Form ${formId} (${form.type}) gives neither a valid email nor name + date of birth, so the patient cannot be found${problems.length ? ` (${problems.join('; ')})` : ''}.`);

@@ -29,6 +29,8 @@ export interface Appointment {
 
 export interface MediRecordsState {
 	patients: Map<string, Patient>;
+	/** Addresses per patient id (MediRecords keeps them apart from the patient record). */
+	addresses: Map<string, Array<Record<string, unknown>>>;
 	appointments: Map<string, Appointment>;
 	requests: Array<{ method: string; path: string }>;
 }
@@ -88,7 +90,7 @@ export interface MediRecordsSandboxOptions {
 export class MediRecordsSandbox extends SandboxServer {
 	readonly token: string;
 	readonly practiceId: string;
-	readonly state: MediRecordsState = { patients: new Map(), appointments: new Map(), requests: [] };
+	readonly state: MediRecordsState = { patients: new Map(), addresses: new Map(), appointments: new Map(), requests: [] };
 
 	constructor(opts: MediRecordsSandboxOptions = {}) {
 		super(opts.port);
@@ -102,6 +104,7 @@ export class MediRecordsSandbox extends SandboxServer {
 
 	reset(): void {
 		this.state.patients.clear();
+		this.state.addresses.clear();
 		this.state.appointments.clear();
 		this.state.requests.length = 0;
 		this.faults.latencyMs = 0;
@@ -314,6 +317,22 @@ export class MediRecordsSandbox extends SandboxServer {
 			this.state.patients.set(existing.id, patient);
 			return json(200, patient);
 		}, false));
+		const ADDRESS_FIELDS = ['addressType', 'addressLine1', 'addressLine2', 'suburb', 'state', 'postcode', 'country'];
+		r.add('GET', '/v1/patients/:id/addresses', this.guard((req) => {
+			if (!this.state.patients.has(req.params.id)) return json(404, { status: 404, error: 'Not Found', message: 'Patient not found' });
+			return paged(this.state.addresses.get(req.params.id) ?? [], req.query);
+		}, false));
+		r.add('POST', '/v1/patients/:id/addresses', this.guard((req) => {
+			if (!this.state.patients.has(req.params.id)) return json(404, { status: 404, error: 'Not Found', message: 'Patient not found' });
+			const body = (req.body ?? {}) as Record<string, unknown>;
+			const unknown = unknownField(body, ADDRESS_FIELDS);
+			if (unknown) return bad(`Unrecognized field "${unknown}"`, unknown);
+			if (!['HOME', 'POSTAL', 'WORK'].includes(String(body.addressType))) return bad('addressType must be one of HOME, POSTAL, WORK', 'addressType');
+			if (typeof body.addressLine1 !== 'string' || !body.addressLine1.trim()) return bad('addressLine1 is required', 'addressLine1');
+			const address = { id: randomUUID(), patientId: req.params.id, ...body, createdDateTime: stamp() };
+			this.state.addresses.set(req.params.id, [...(this.state.addresses.get(req.params.id) ?? []), address]);
+			return json(201, address);
+		}, false));
 		r.add('POST', '/v1/patients/search', this.guard((req) => {
 			const body = (req.body ?? {}) as Record<string, unknown>;
 			const unknown = unknownField(body, ['practiceId', 'email', 'firstName', 'lastName', 'dob', 'mobilePhone', 'page', 'size']);
@@ -342,7 +361,7 @@ export class MediRecordsSandbox extends SandboxServer {
 			return json(200, { latencyMs: this.faults.latencyMs, queued: this.faults.queue.length });
 		});
 		r.add('GET', '/__sandbox/state', () =>
-			json(200, { patients: [...this.state.patients.values()], appointments: [...this.state.appointments.values()], requestCount: this.state.requests.length }),
+			json(200, { patients: [...this.state.patients.values()], addresses: Object.fromEntries(this.state.addresses), appointments: [...this.state.appointments.values()], requestCount: this.state.requests.length }),
 		);
 		return r;
 	}

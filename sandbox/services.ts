@@ -151,7 +151,7 @@ export class JotFormSandbox extends SandboxServer {
 	}
 
 	/** The webhook POST JotForm sends (also used by tests to send forged ones). */
-	async deliver(formId: string, submissionID: string, raw: Record<string, unknown>, urls = [...(this.webhooks.get(formId)?.values() ?? [])]): Promise<Array<{ url: string; status: number }>> {
+	async deliver(formId: string, submissionID: string, raw: Record<string, unknown> | string, urls = [...(this.webhooks.get(formId)?.values() ?? [])]): Promise<Array<{ url: string; status: number }>> {
 		const fd = new FormData();
 		fd.set('formID', formId);
 		fd.set('submissionID', submissionID);
@@ -160,7 +160,7 @@ export class JotFormSandbox extends SandboxServer {
 		fd.set('pretty', 'Answers withheld');
 		fd.set('username', 'wholehealthclinic');
 		fd.set('type', 'WEB');
-		fd.set('rawRequest', JSON.stringify(raw));
+		fd.set('rawRequest', typeof raw === 'string' ? raw : JSON.stringify(raw));
 		const out: Array<{ url: string; status: number }> = [];
 		for (const url of urls) {
 			const res = await fetch(url, { method: 'POST', body: fd });

@@ -103,7 +103,7 @@ export const catalogFields: INodeProperties[] = [
 					{ displayName: 'JotForm Form ID', name: 'formId', type: 'string', default: '' },
 					{ displayName: 'Type', name: 'type', type: 'options', options: FORM_TYPE_OPTIONS, default: 'mini_intake' },
 					{ displayName: 'Service Key', name: 'service', type: 'string', default: '', description: 'Leave empty when the form asks which service' },
-					{ displayName: 'Field Map', name: 'fieldMap', type: 'string', typeOptions: { rows: 4 }, default: '', placeholder: 'q3_fullName = fullName\nq4_email = email', description: 'One per line: JotForm question = patient field (fullName, firstName, lastName, email, phone, dob, gender, service, address, notes)' },
+					{ displayName: 'Field Map', name: 'fieldMap', type: 'string', typeOptions: { rows: 4 }, default: '', placeholder: 'q13_whatBrings = notes', description: 'Usually empty: fields are recognised from the form’s questions (name, email, phone, birth date, address, gender). Only to override, one per line: JotForm question (qN_name, name or label) = patient field (fullName, firstName, lastName, email, phone, dob, gender, service, address, notes).' },
 				],
 			},
 		],

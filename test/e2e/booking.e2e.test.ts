@@ -83,6 +83,19 @@ describe(`booking processor in real n8n ${N8N_VERSION} (${MODE} mode)`, () => {
 		expect(appt.notes).toMatch(/\[ref:[0-9a-f]{20}\]$/);
 	});
 
+	test('an 80,000-character attendee and body: a clear reason to ops, no patient, n8n stays ready', async () => {
+		const before = w.alerts.alerts.length;
+		const huge = calendlyEvent(mailbox('ramona'), 'GAPS Coaching Follow-up', { first: 'x'.repeat(40_000), last: '<'.repeat(40_000), email: `${'a.'.repeat(40_000)}@example.com` });
+		huge.body = { contentType: 'html', content: `${'<'.repeat(40_000)}${'Q:'.repeat(20_000)}` };
+		const patientsBefore = w.mr.state.patients.size;
+		const ev = w.graph.createEvent(mailbox('ramona'), huge);
+		const alert = await waitFor('ops alert', () => w.alerts.alerts.slice(before).find((a) => String(a.error).includes('patient_name_unreadable')), 60_000);
+		expect(String(alert.error)).toMatch(/name holds characters a name does not/);
+		expect((await fetch(`${w.n8n.url}/healthz/readiness`)).status).toBe(200);
+		expect(appointmentFor(w, ev.id)).toBeUndefined();
+		expect(w.mr.state.patients.size).toBe(patientsBefore);
+	});
+
 	test('a booking for a service still on the waitlist is not booked; the execution fails and ops are alerted without patient data', async () => {
 		const p = newPatient('wait');
 		const before = w.alerts.alerts.length;

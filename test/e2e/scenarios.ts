@@ -6,6 +6,17 @@ import type { World } from './context';
 import { waitFor } from './context';
 
 let seq = 0;
+
+/** A unique, letters-only tag (names hold letters only: digits would make them unreadable). */
+export function letters(n: number): string {
+	let out = '';
+	let x = Math.floor(n);
+	do {
+		out = String.fromCharCode(97 + (x % 26)) + out;
+		x = Math.floor(x / 26);
+	} while (x > 0);
+	return out;
+}
 export interface Booker {
 	first: string;
 	last: string;
@@ -16,7 +27,8 @@ export interface Booker {
 
 export function newPatient(tag = 'p'): Booker {
 	seq++;
-	return { first: 'Ana', last: `Citizen${tag}${seq}${Date.now() % 100000}`, email: `ana.${tag}.${seq}.${Date.now() % 100000}@example.com`, phone: '0400 111 222', dob: '12/04/1988' };
+	const unique = letters(seq * 1_000_000 + (Date.now() % 1_000_000));
+	return { first: 'Ana', last: `Citizen-${tag}${unique}`, email: `ana.${tag}.${seq}.${Date.now() % 100000}@example.com`, phone: '0400 111 222', dob: '12/04/1988' };
 }
 
 /** Slots far apart so no two tests double-book a practitioner. */

@@ -111,6 +111,18 @@ describe('Patient', () => {
 		expect(sb.state.patients.get(id)).toMatchObject({ mobilePhone: '+61400999888', gender: 'F', dob: '1988-04-12' });
 	});
 
+	test('an address is added when MediRecords holds none; a different one is proposed, never written', async () => {
+		const addr = { line1: '1 Main St', suburb: 'Newtown', state: 'NSW', postcode: '2042', country: 'Australia' };
+		const [created] = ok(await upsert({ email: 'ana.citizen@example.com', firstName: 'Ana', lastName: 'Citizen' }, { address: { value: addr } }));
+		expect(created).toMatchObject({ action: 'created', addressAction: 'added' });
+		expect(sb.state.addresses.get(String(created.patientId))).toEqual([expect.objectContaining({ addressType: 'HOME', addressLine1: '1 Main St', suburb: 'Newtown', postcode: '2042' })]);
+		const [same] = ok(await upsert({ email: 'ana.citizen@example.com', firstName: 'Ana', lastName: 'Citizen' }, { address: { value: { ...addr, line1: '1 MAIN ST' } } }));
+		expect(same).toMatchObject({ addressAction: 'unchanged', needsReview: false });
+		const [moved] = ok(await upsert({ email: 'ana.citizen@example.com', firstName: 'Ana', lastName: 'Citizen' }, { address: { value: { ...addr, line1: '9 Other Rd' } } }));
+		expect(moved).toMatchObject({ addressAction: 'proposed', needsReview: true, reviewReasons: ['differing_details'], proposedChanges: { address: { line1: '9 Other Rd' } } });
+		expect(sb.state.addresses.get(String(created.patientId))).toHaveLength(1);
+	});
+
 	test('Create or Update with nothing new reports unchanged and sends no PUT', async () => {
 		await patient();
 		const before = sb.state.requests.length;

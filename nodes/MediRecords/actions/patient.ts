@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 import { decideMatch, planUpdate, type MatchDecision } from '../../../lib/identity';
 import { cleanPatient, patientChanges, PATIENT_FIELDS, type PatientInput } from '../../../lib/medirecordsMapping';
+import type { PatientAddress } from '../../../lib/patientFields';
 import { getCredentials, mediRecordsPaged, mediRecordsRequest } from '../transport';
 
 const show = (operation: string[]) => ({ show: { resource: ['patient'], operation } });
@@ -16,6 +17,28 @@ const GENDERS = [
 ];
 
 const detailFields: INodeProperties[] = [
+	{
+		displayName: 'Address',
+		name: 'address',
+		type: 'fixedCollection',
+		default: {},
+		placeholder: 'Add Address',
+		description: 'Home address, kept by MediRecords apart from the patient record (POST /v1/patients/{ID}/addresses)',
+		options: [
+			{
+				name: 'value',
+				displayName: 'Address',
+				values: [
+					{ displayName: 'Line 1', name: 'line1', type: 'string', default: '' },
+					{ displayName: 'Line 2', name: 'line2', type: 'string', default: '' },
+					{ displayName: 'Suburb', name: 'suburb', type: 'string', default: '' },
+					{ displayName: 'State', name: 'state', type: 'string', default: '' },
+					{ displayName: 'Postcode', name: 'postcode', type: 'string', default: '' },
+					{ displayName: 'Country', name: 'country', type: 'string', default: '' },
+				],
+			},
+		],
+	},
 	{ displayName: 'Contact Method', name: 'contactMethod', type: 'string', default: '' },
 	{ displayName: 'Date of Birth', name: 'dob', type: 'string', default: '', placeholder: 'YYYY-MM-DD' },
 	{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
@@ -170,7 +193,7 @@ export const patientFields: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		displayOptions: show(['update']),
-		options: detailFields,
+		options: detailFields.filter((f) => f.name !== 'address'),
 	},
 ];
 
@@ -254,13 +277,59 @@ export async function updatePatient(ctx: Ctx, id: string, changes: PatientInput,
 
 export type OnExisting = 'fillBlanks' | 'overwrite';
 
+export type AddressInput = PatientAddress;
+
+function readAddress(ctx: Ctx, i: number): AddressInput | undefined {
+	const extra = ctx.getNodeParameter('additionalFields', i, {}) as IDataObject;
+	const raw = ((extra.address as IDataObject | undefined)?.value ?? {}) as IDataObject;
+	const a: AddressInput = {};
+	for (const k of ['line1', 'line2', 'suburb', 'state', 'postcode', 'country'] as const) {
+		const v = String(raw[k] ?? '').trim();
+		if (v) a[k] = v.slice(0, 200);
+	}
+	return a.line1 ? a : undefined;
+}
+
+const addressBody = (a: AddressInput): IDataObject => ({
+	addressType: 'HOME',
+	addressLine1: a.line1,
+	...(a.line2 ? { addressLine2: a.line2 } : {}),
+	...(a.suburb ? { suburb: a.suburb } : {}),
+	...(a.state ? { state: a.state } : {}),
+	...(a.postcode ? { postcode: a.postcode } : {}),
+	...(a.country ? { country: a.country } : {}),
+});
+
+const sameAddress = (held: IDataObject, a: AddressInput) =>
+	String(held.addressLine1 ?? '').trim().toLowerCase() === String(a.line1 ?? '').toLowerCase() &&
+	String(held.postcode ?? '').trim() === String(a.postcode ?? String(held.postcode ?? '')).trim();
+
+/** Adds the address when MediRecords holds none; a different one is only proposed. */
+async function syncAddress(ctx: Ctx, patientId: string, a: AddressInput, i: number, isNew: boolean): Promise<'added' | 'unchanged' | 'proposed'> {
+	const path = `/v1/patients/${encodeURIComponent(patientId)}/addresses`;
+	const held = isNew ? [] : await mediRecordsPaged<IDataObject>(ctx, 'GET', path, { itemIndex: i });
+	if (held.some((h) => sameAddress(h, a))) return 'unchanged';
+	if (held.length) return 'proposed';
+	await mediRecordsRequest(ctx, 'POST', path, { body: addressBody(a), sensitive: Object.values(a), itemIndex: i });
+	return 'added';
+}
+
 /**
  * Create or Update under the identity policy. The output always says what a
  * person may need to look at: `possibleDuplicateOf` (records that share the
  * email, or the name and date of birth, without being a confident match) and
  * `proposedChanges` (values that differ from the record and were not written).
  */
-export async function upsertPatient(ctx: Ctx, p: PatientInput, i: number, onExisting: OnExisting = 'fillBlanks'): Promise<IDataObject> {
+export async function upsertPatient(ctx: Ctx, p: PatientInput, i: number, onExisting: OnExisting = 'fillBlanks', address?: AddressInput): Promise<IDataObject> {
+	const out = await upsertRecord(ctx, p, i, onExisting);
+	if (!address || typeof out.patientId !== 'string') return out;
+	const addressAction = await syncAddress(ctx, out.patientId, address, i, out.action === 'created');
+	if (addressAction !== 'proposed') return { ...out, addressAction };
+	const reasons = [...new Set([...((out.reviewReasons as string[]) ?? []), 'differing_details'])];
+	return { ...out, addressAction, needsReview: true, reviewReasons: reasons, proposedChanges: { ...(out.proposedChanges as IDataObject), address } };
+}
+
+async function upsertRecord(ctx: Ctx, p: PatientInput, i: number, onExisting: OnExisting): Promise<IDataObject> {
 	const decision = await findPatient(ctx, p, i);
 	if (!decision.match) {
 		const created = await createPatient(ctx, p, i);
@@ -321,7 +390,10 @@ export async function executePatient(ctx: Ctx, operation: string, i: number): Pr
 					description: 'Use "Create or Update" to update the existing patient instead of creating a duplicate.',
 				});
 			}
-			return createPatient(ctx, p, i);
+			const created = await createPatient(ctx, p, i);
+			const address = readAddress(ctx, i);
+			if (address && typeof created.id === 'string') await syncAddress(ctx, created.id, address, i, true);
+			return created;
 		}
 		case 'update': {
 			const id = (ctx.getNodeParameter('patientId', i) as string).trim();
@@ -331,7 +403,7 @@ export async function executePatient(ctx: Ctx, operation: string, i: number): Pr
 		}
 		case 'upsert': {
 			const p = readInput(ctx, i, ['email', 'firstName', 'lastName', 'dob'], 'additionalFields');
-			return upsertPatient(ctx, p, i, ctx.getNodeParameter('onExisting', i, 'fillBlanks') as OnExisting);
+			return upsertPatient(ctx, p, i, ctx.getNodeParameter('onExisting', i, 'fillBlanks') as OnExisting, readAddress(ctx, i));
 		}
 	}
 	throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not known for patients.`, { itemIndex: i });
