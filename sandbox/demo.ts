@@ -43,6 +43,11 @@ or by hand:
     -d '{"subject":"GAPS Coaching Follow-up","start":{"dateTime":"2026-12-08T23:00:00.0000000","timeZone":"UTC"},"end":{"dateTime":"2026-12-08T23:45:00.0000000","timeZone":"UTC"},"attendees":[{"type":"required","emailAddress":{"name":"Ana Citizen","address":"ana.citizen@example.com"}}],"body":{"contentType":"html","content":"<p>Phone Number: 0400 111 222</p><p>Date of Birth: 12/04/1988</p>"}}'
   curl -s ${s.medirecords.url}/__sandbox/state
 
+A JotForm submission (JotForm posts the webhook; n8n reads the submission back from JotForm's API):
+
+  curl -s -X POST ${s.jotform.url}/__sandbox/submit/241000000002 -H 'content-type: application/json' \\
+    -d '{"fullName":{"first":"Ana","last":"Citizen"},"email":"ana.citizen@example.com","phoneNumber":{"full":"0400 111 222"},"dateOf":{"month":"April","day":"12","year":"1988"},"gender":"Female"}'
+
 Subscription upkeep on demand: curl -s -X POST ${n8n.url}/webhook/graph-upkeep -H 'X-Ops-Key: ${OPS_KEY}'
 Stop with Ctrl+C.
 `);
