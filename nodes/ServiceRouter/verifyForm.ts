@@ -3,7 +3,7 @@
  * Its submission id is the one thing taken from it; the submission itself is
  * fetched from JotForm's API, must belong to a catalog form, be active and
  * recent, and is processed once per id (n8n's deduplication store, shared by
- * every n8n process). Anything else is rejected without touching a patient.
+ * every n8n process, per workflow so renaming the node keeps the history). Anything else is rejected without touching a patient.
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { Catalog } from '../../lib/catalog';
@@ -38,9 +38,8 @@ export async function verifyAndRouteForm(ctx: IExecuteFunctions, catalog: Catalo
 	});
 	if (!check.ok) return reject(check.reason, check.detail, submissionId);
 	const questions = await formQuestions(ctx, account, String(sub.form_id), i);
-	const routed = routeForm(catalog, { submission: sub, questions, apiDomain: account.apiDomain });
-	if (!routed.ok) return routed;
-	const seen = await ctx.helpers.checkProcessedAndRecord([submissionId], 'node', { mode: 'entries', maxEntries: 100_000 });
+	// Recorded before routing, so a replayed submission that needs a person (unreadable, unidentifiable) alerts once, not per POST.
+	const seen = await ctx.helpers.checkProcessedAndRecord([submissionId], 'workflow', { mode: 'entries', maxEntries: 100_000 });
 	if (!seen.new.length) return reject('already_processed', `Submission ${submissionId} was processed before; a second delivery changes nothing.`, submissionId);
-	return routed;
+	return routeForm(catalog, { submission: sub, questions, apiDomain: account.apiDomain });
 }

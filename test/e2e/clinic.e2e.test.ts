@@ -204,7 +204,7 @@ describe(`forms, waitlist, payments and the website endpoint in real n8n ${N8N_V
 			await w.jotform.submit('241000000003', { fullName: { first: 'Vera', last: 'Gendered' }, email, phoneNumber: { full: '0400 999 000' }, dateOf: { month: 'March', day: '9', year: '1975' } });
 			const review = await waitFor('review notice', () => w.alerts.alerts.slice(alertsBefore).find((a) => a.kind === 'patient_review'), 60_000);
 			expect(review).toMatchObject({ reasons: ['differing_details'], fields: ['mobilePhone'], form: 'gaps_assessment' });
-			expect(String(review.submissionUrl)).toMatch(/^https:\/\/www\.jotform\.com\/inbox\/241000000003\/\d+$/);
+			expect(JSON.stringify(review)).not.toMatch(/Vera|Gendered|0400|1975|@example|inbox/);
 			expect(patientsByEmail(w, email)[0]).toMatchObject({ gender: 'F', mobilePhone: '+61400777888', dob: '1975-03-09' });
 		});
 
