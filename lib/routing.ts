@@ -50,7 +50,8 @@ const fail = (reason: string, detail: string): Unrouted => ({ ok: false, reason,
 function testPattern(pattern: string | undefined, value: string | undefined): boolean | undefined {
 	if (!pattern) return undefined;
 	if (value === undefined) return false;
-	return new RegExp(pattern, 'i').test(value);
+	// Ops write the patterns; what they are matched against is capped so no pattern can be made to crawl.
+	return new RegExp(pattern, 'i').test(clip(value, 500));
 }
 
 interface Signals {
@@ -216,7 +217,7 @@ export function routeCalendarEvent(catalog: Catalog, event: GraphEvent, mailbox?
 	const organizer = event.organizer?.emailAddress?.address as string | undefined;
 	const practitioner = findPractitioner(catalog, mailbox, organizer);
 	if (!practitioner) return fail('unknown_practitioner', 'The calendar belongs to no practitioner in the Service Catalog. Add the practitioner, or remove the subscription.');
-	const subject = String(event.subject ?? '');
+	const subject = clip(event.subject, 500);
 	const eventType = answerFor(readAnswers(String(event.body?.content ?? '')), /^event (type|name)$/i);
 	const decided = decide(catalog, practitioner, { subject, eventType: eventType ?? subject, organizer });
 	if (!decided.ok) return decided;
