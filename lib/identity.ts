@@ -19,8 +19,6 @@
  * the records a person should compare.
  */
 
-export const IDENTITY_FIELDS = ['firstName', 'lastName', 'dob', 'gender'] as const;
-
 export type PatientRecord = Record<string, unknown>;
 
 /** Letters compared without case, accents, apostrophes, dots or hyphen/space differences. */

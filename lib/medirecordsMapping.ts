@@ -1,5 +1,6 @@
 /** Pure mapping rules for MediRecords requests: notes, references, durations, patients. */
 import { createHash } from 'crypto';
+import { sameValue } from './identity';
 import { redactText } from './publicInput';
 
 export const NOTES_MAX = 500;
@@ -143,20 +144,12 @@ export function cleanPatient(input: Record<string, unknown>): PatientInput {
 	return out;
 }
 
-/** Fields to send on update: only those that differ from what MediRecords holds. */
+/** Fields to send on update: only those that differ from what MediRecords holds (compared as lib/identity.ts compares them). */
 export function patientChanges(existing: Record<string, unknown>, wanted: PatientInput): PatientInput {
 	const changes: PatientInput = {};
-	for (const [k, v] of Object.entries(wanted) as Array<[PatientField, string | boolean]>) {
-		const current = existing[k];
-		const same =
-			k === 'email'
-				? String(current ?? '').toLowerCase() === String(v).toLowerCase()
-				: String(current ?? '') === String(v);
-		if (!same) changes[k] = v;
-	}
+	for (const [k, v] of Object.entries(wanted) as Array<[PatientField, string | boolean]>) if (!sameValue(k, existing[k], v)) changes[k] = v;
 	return changes;
 }
-
 
 /** Removes every given sensitive value from a message (case-insensitive), so API errors never echo PHI. */
 export function redact(message: string, sensitive: Array<unknown>): string {

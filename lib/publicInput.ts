@@ -117,19 +117,6 @@ export function boundValue(value: unknown, depth: number = LIMITS.depth, maxStri
 	return out;
 }
 
-/** The deepest nesting of a JSON-like value, counted without recursion (stops counting past `limit`). */
-export function nestingDepth(value: unknown, limit = 1000): number {
-	let max = 0;
-	const stack: Array<[unknown, number]> = [[value, 0]];
-	while (stack.length) {
-		const [v, d] = stack.pop()!;
-		if (d > max) max = d;
-		if (max > limit) return max;
-		if (v && typeof v === 'object') for (const child of Object.values(v as Record<string, unknown>)) stack.push([child, d + 1]);
-	}
-	return max;
-}
-
 function isWordChar(c: string | undefined): boolean {
 	if (c === undefined) return false;
 	const code = c.charCodeAt(0);
@@ -163,14 +150,10 @@ export function redactText(message: unknown, sensitive: unknown[]): string {
 	const text = clip(message, LIMITS.text);
 	const lower = text.toLowerCase();
 	const ranges: Array<[number, number]> = [];
-	for (const v of sensitive) {
-		if (typeof v !== 'string' && typeof v !== 'number') continue;
-		const needle = String(v).trim().toLowerCase();
-		if (needle.length < 2 || needle.length > 1000) continue;
-		// toLowerCase can change lengths for a few scripts; then positions would not line up.
-		if (lower.length !== text.length) return '[redacted]';
-		ranges.push(...occurrences(lower, needle, needle.length < 4, text));
-	}
+	const needles = sensitive.filter((v) => typeof v === 'string' || typeof v === 'number').map((v) => String(v).trim().toLowerCase()).filter((n) => n.length >= 2 && n.length <= 1000);
+	// toLowerCase can change lengths for a few scripts; then positions would not line up.
+	if (needles.length && lower.length !== text.length) return '[redacted]';
+	for (const needle of needles) ranges.push(...occurrences(lower, needle, needle.length < 4, text));
 	// Email-looking tokens: runs between separators that contain "@" and a dot after it.
 	let start = 0;
 	for (let i = 0; i <= text.length; i++) {

@@ -7,7 +7,7 @@
  */
 import { consultant, practitionersFor, type BookingKind, type Catalog, type FormType, type Practitioner, type Service } from './catalog';
 import { fromPracticeLocal } from './medirecordsTime';
-import { recogniseQuestions, submissionLink, type JotFormQuestion, type JotFormSubmission } from './jotform';
+import { readQuestions, recogniseQuestions, submissionLink, type JotFormQuestion, type JotFormSubmission } from './jotform';
 import { cleanEmail, splitName, titleCase, toE164, toIsoDate, type PatientAddress } from './patientFields';
 import { boundValue, clip, isPlausibleName, LIMITS, stripHtml, textLines } from './publicInput';
 
@@ -300,13 +300,11 @@ export interface RoutedForm {
 	/** Where staff open the submission in JotForm. */
 	submissionUrl?: string;
 	submittedAt?: string;
-	patient: { firstName?: string; lastName?: string; email?: string; phone?: string; dob?: string; gender?: string; address?: FormAddress; notes?: string };
+	patient: { firstName?: string; lastName?: string; email?: string; phone?: string; dob?: string; gender?: string; address?: PatientAddress; notes?: string };
 	answers: Array<{ key: string; label: string; value: string }>;
 	/** Answers that could not be read (labels only, never the values). */
 	problems: string[];
 }
-
-export type FormAddress = PatientAddress;
 
 /** Plain text of any JotForm answer, depth- and length-bounded. */
 function answerText(v: unknown, depth: number = LIMITS.depth): string {
@@ -322,14 +320,14 @@ function answerText(v: unknown, depth: number = LIMITS.depth): string {
 	return clip(String(v), LIMITS.answer);
 }
 
-function readAddress(v: unknown): FormAddress | undefined {
+function readAddress(v: unknown): PatientAddress | undefined {
 	if (!v || typeof v !== 'object') {
 		const line1 = answerText(v);
 		return line1 ? { line1: clip(line1, 200) } : undefined;
 	}
 	const o = v as Record<string, unknown>;
 	const t = (k: string) => clip(answerText(o[k], 1), 200) || undefined;
-	const a: FormAddress = { line1: t('addr_line1'), line2: t('addr_line2'), suburb: t('city'), state: t('state'), postcode: t('postal'), country: t('country') };
+	const a: PatientAddress = { line1: t('addr_line1'), line2: t('addr_line2'), suburb: t('city'), state: t('state'), postcode: t('postal'), country: t('country') };
 	return Object.values(a).some(Boolean) ? a : undefined;
 }
 
@@ -353,9 +351,8 @@ export function routeForm(catalog: Catalog, input: VerifiedFormInput): RouteResu
 	const country = catalog.clinic.defaultCountry;
 	const byQid = new Map<string, JotFormQuestion>(input.questions.map((q) => [String(q.qid), q]));
 	const answers = (sub.answers && typeof sub.answers === 'object' ? Object.entries(sub.answers) : []).slice(0, LIMITS.answers);
-	for (const [qid, a] of answers) {
-		if (!byQid.has(qid) && a && typeof a === 'object') byQid.set(qid, { qid, name: clip(a.name, 120), text: clip(a.text, 300), type: clip(a.type, 60) });
-	}
+	// Each answer describes its own question too: it stands in for a question the form's list lacks.
+	for (const q of readQuestions(answers.map(([qid, a]) => (a && typeof a === 'object' ? { ...a, qid } : undefined)))) if (!byQid.has(q.qid)) byQid.set(q.qid, q);
 	const targets = recogniseQuestions([...byQid.values()], form.fields);
 	const patient: RoutedForm['patient'] = {};
 	const rest: RoutedForm['answers'] = [];

@@ -4,7 +4,7 @@ import { CatalogError, catalogFromParameters, parseCatalog, parseCatalogInput, t
 import { listPractitioners, matchPayment, routeBooking, type RouteResult } from '../../lib/routing';
 import { catalogFields } from './catalogFields';
 import { JOTFORM_CREDENTIAL } from './jotformTransport';
-import { submissionIdOf, verifyAndRouteForm } from './verifyForm';
+import { verifyAndRouteForm } from './verifyForm';
 
 export const FORM_OUTPUTS = ['mini_intake', 'medical_history', 'gaps_assessment', 'weight_loss', 'mental_health', 'equine_therapy', 'waitlist'];
 const DEFAULT_SERVICE_OUTPUTS = 'alternative-medicine, gaps-coaching, weight-loss, counseling, equine-therapy';
@@ -202,7 +202,7 @@ export class ServiceRouter implements INodeType {
 					// The POST's own content is never passed on: it is unverified and may carry someone else's details.
 					if ('rejected' in routed) put('unrouted', { reason: routed.reason, detail: routed.detail, rejected: true, submissionId: routed.submissionId ?? null, operation }, i);
 					else if (routed.ok) put(routed.value.formType, routed.value as unknown as IDataObject, i);
-					else put('unrouted', { reason: routed.reason, detail: routed.detail, rejected: false, submissionId: submissionIdOf(payload) ?? null, operation }, i);
+					else put('unrouted', { reason: routed.reason, detail: routed.detail, rejected: false, submissionId: routed.submissionId, operation }, i);
 					continue;
 				}
 				case 'matchPayment':

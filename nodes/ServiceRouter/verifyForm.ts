@@ -8,11 +8,12 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { Catalog } from '../../lib/catalog';
 import { checkSubmission } from '../../lib/jotform';
-import { routeForm, type RoutedForm, type RouteResult } from '../../lib/routing';
+import { routeForm, type Routed, type RoutedForm, type Unrouted } from '../../lib/routing';
 import { fetchSubmission, formQuestions, jotFormAccount } from './jotformTransport';
 
 export type Rejection = { ok: false; rejected: true; reason: string; detail: string; submissionId?: string };
-export type Verified = RouteResult<RoutedForm> | Rejection;
+/** Routed, rejected, or a verified submission that needs a person (Unrouted with its id). */
+export type Verified = Routed<RoutedForm> | (Unrouted & { submissionId: string }) | Rejection;
 
 const reject = (reason: string, detail: string, submissionId?: string): Rejection => ({ ok: false, rejected: true, reason, detail, submissionId });
 
@@ -41,5 +42,6 @@ export async function verifyAndRouteForm(ctx: IExecuteFunctions, catalog: Catalo
 	// Recorded before routing, so a replayed submission that needs a person (unreadable, unidentifiable) alerts once, not per POST.
 	const seen = await ctx.helpers.checkProcessedAndRecord([submissionId], 'workflow', { mode: 'entries', maxEntries: 100_000 });
 	if (!seen.new.length) return reject('already_processed', `Submission ${submissionId} was processed before; a second delivery changes nothing.`, submissionId);
-	return routeForm(catalog, { submission: sub, questions, apiDomain: account.apiDomain });
+	const routed = routeForm(catalog, { submission: sub, questions, apiDomain: account.apiDomain });
+	return routed.ok ? routed : { ...routed, submissionId };
 }

@@ -1,10 +1,22 @@
 import { redact } from '../../lib/medirecordsMapping';
 import { cleanEmail, splitName, toE164, toIsoDate } from '../../lib/patientFields';
-import { boundValue, isPlausibleName, nestingDepth, plausibleEmail, redactText, stripHtml } from '../../lib/publicInput';
+import { boundValue, isPlausibleName, plausibleEmail, redactText, stripHtml } from '../../lib/publicInput';
 import { readAnswers, routeBooking, routeForm } from '../../lib/routing';
 import { readQuestions, recogniseQuestions, submittedAt } from '../../lib/jotform';
 import { buildSubmission, questionsContent } from '../../sandbox/services';
 import { graphEvent, shippedCatalog } from '../helpers/fixtures';
+
+/** The deepest nesting of a JSON-like value, counted without recursion. */
+function nestingDepth(value: unknown): number {
+	let max = 0;
+	const stack: Array<[unknown, number]> = [[value, 0]];
+	while (stack.length) {
+		const [v, d] = stack.pop()!;
+		max = Math.max(max, d);
+		if (v && typeof v === 'object') for (const child of Object.values(v as Record<string, unknown>)) stack.push([child, d + 1]);
+	}
+	return max;
+}
 
 const N = 200_000;
 const ADVERSARIAL: Record<string, string> = {

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { decideMatch, planUpdate, type MatchDecision } from '../../../lib/identity';
-import { cleanPatient, patientChanges, PATIENT_FIELDS, type PatientInput } from '../../../lib/medirecordsMapping';
+import { decideMatch, planUpdate, type MatchDecision, type UpdatePlan } from '../../../lib/identity';
+import { cleanPatient, PATIENT_FIELDS, type PatientInput } from '../../../lib/medirecordsMapping';
 import type { PatientAddress } from '../../../lib/patientFields';
 import { getCredentials, mediRecordsPaged, mediRecordsRequest } from '../transport';
 
@@ -277,12 +277,10 @@ export async function updatePatient(ctx: Ctx, id: string, changes: PatientInput,
 
 export type OnExisting = 'fillBlanks' | 'overwrite';
 
-export type AddressInput = PatientAddress;
-
-function readAddress(ctx: Ctx, i: number): AddressInput | undefined {
+function readAddress(ctx: Ctx, i: number): PatientAddress | undefined {
 	const extra = ctx.getNodeParameter('additionalFields', i, {}) as IDataObject;
 	const raw = ((extra.address as IDataObject | undefined)?.value ?? {}) as IDataObject;
-	const a: AddressInput = {};
+	const a: PatientAddress = {};
 	for (const k of ['line1', 'line2', 'suburb', 'state', 'postcode', 'country'] as const) {
 		const v = String(raw[k] ?? '').trim();
 		if (v) a[k] = v.slice(0, 200);
@@ -290,7 +288,7 @@ function readAddress(ctx: Ctx, i: number): AddressInput | undefined {
 	return a.line1 ? a : undefined;
 }
 
-const addressBody = (a: AddressInput): IDataObject => ({
+const addressBody = (a: PatientAddress): IDataObject => ({
 	addressType: 'HOME',
 	addressLine1: a.line1,
 	...(a.line2 ? { addressLine2: a.line2 } : {}),
@@ -300,12 +298,13 @@ const addressBody = (a: AddressInput): IDataObject => ({
 	...(a.country ? { country: a.country } : {}),
 });
 
-const sameAddress = (held: IDataObject, a: AddressInput) =>
+/** The same first line, and the same postcode when the input gives one. */
+const sameAddress = (held: IDataObject, a: PatientAddress) =>
 	String(held.addressLine1 ?? '').trim().toLowerCase() === String(a.line1 ?? '').toLowerCase() &&
-	String(held.postcode ?? '').trim() === String(a.postcode ?? String(held.postcode ?? '')).trim();
+	(!a.postcode || String(held.postcode ?? '').trim() === a.postcode);
 
 /** Adds the address when MediRecords holds none; a different one is only proposed. */
-async function syncAddress(ctx: Ctx, patientId: string, a: AddressInput, i: number, isNew: boolean): Promise<'added' | 'unchanged' | 'proposed'> {
+async function syncAddress(ctx: Ctx, patientId: string, a: PatientAddress, i: number, isNew: boolean): Promise<'added' | 'unchanged' | 'proposed'> {
 	const path = `/v1/patients/${encodeURIComponent(patientId)}/addresses`;
 	const held = isNew ? [] : await mediRecordsPaged<IDataObject>(ctx, 'GET', path, { itemIndex: i });
 	if (held.some((h) => sameAddress(h, a))) return 'unchanged';
@@ -320,13 +319,16 @@ async function syncAddress(ctx: Ctx, patientId: string, a: AddressInput, i: numb
  * email, or the name and date of birth, without being a confident match) and
  * `proposedChanges` (values that differ from the record and were not written).
  */
-export async function upsertPatient(ctx: Ctx, p: PatientInput, i: number, onExisting: OnExisting = 'fillBlanks', address?: AddressInput): Promise<IDataObject> {
+/** What a person may need to look at, in the same shape on every Create or Update output. */
+const review = (reasons: string[], proposedChanges: IDataObject) => ({ needsReview: reasons.length > 0, reviewReasons: reasons, proposedChanges });
+
+export async function upsertPatient(ctx: Ctx, p: PatientInput, i: number, onExisting: OnExisting = 'fillBlanks', address?: PatientAddress): Promise<IDataObject> {
 	const out = await upsertRecord(ctx, p, i, onExisting);
 	if (!address || typeof out.patientId !== 'string') return out;
 	const addressAction = await syncAddress(ctx, out.patientId, address, i, out.action === 'created');
 	if (addressAction !== 'proposed') return { ...out, addressAction };
-	const reasons = [...new Set([...((out.reviewReasons as string[]) ?? []), 'differing_details'])];
-	return { ...out, addressAction, needsReview: true, reviewReasons: reasons, proposedChanges: { ...(out.proposedChanges as IDataObject), address } };
+	const reasons = [...new Set([...(out.reviewReasons as string[]), 'differing_details'])];
+	return { ...out, addressAction, ...review(reasons, { ...(out.proposedChanges as IDataObject), address }) };
 }
 
 async function upsertRecord(ctx: Ctx, p: PatientInput, i: number, onExisting: OnExisting): Promise<IDataObject> {
@@ -334,36 +336,24 @@ async function upsertRecord(ctx: Ctx, p: PatientInput, i: number, onExisting: On
 	if (!decision.match) {
 		const created = await createPatient(ctx, p, i);
 		const dupes = decision.possibleDuplicateOf;
-		return {
-			action: 'created',
-			matchedBy: null,
-			patientId: created.id,
-			needsReview: dupes.length > 0,
-			reviewReasons: dupes.length ? ['possible_duplicate'] : [],
-			possibleDuplicateOf: dupes,
-			proposedChanges: {},
-			patient: created,
-		};
+		return { action: 'created', matchedBy: null, patientId: created.id, ...review(dupes.length ? ['possible_duplicate'] : [], {}), possibleDuplicateOf: dupes, patient: created };
 	}
 	const id = String(decision.match.id);
-	const base = { matchedBy: decision.matchedBy, patientId: id, possibleDuplicateOf: [] as string[] };
-	const firstPlan = planUpdate(decision.match, p);
-	const wanted = onExisting === 'overwrite' ? { ...firstPlan.fill, ...firstPlan.proposed } : firstPlan.fill;
-	if (!Object.keys(wanted).length) {
-		const proposed = onExisting === 'overwrite' ? {} : firstPlan.proposed;
-		const review = Object.keys(proposed).length > 0;
-		return { action: 'unchanged', ...base, needsReview: review, reviewReasons: review ? ['differing_details'] : [], proposedChanges: proposed, patient: decision.match };
+	// Overwrite writes what differs too; Fill Blanks only fills, and proposes the rest.
+	const toWrite = (plan: UpdatePlan) => (onExisting === 'overwrite' ? { ...plan.fill, ...plan.proposed } : plan.fill) as PatientInput;
+	let record = decision.match as IDataObject;
+	let plan = planUpdate(record, p);
+	if (Object.keys(toWrite(plan)).length) {
+		// MediRecords' PUT replaces the record: re-read it and plan again on what it holds now.
+		record = await mediRecordsRequest<IDataObject>(ctx, 'GET', `/v1/patients/${encodeURIComponent(id)}`, { itemIndex: i });
+		plan = planUpdate(record, p);
 	}
-	// MediRecords' PUT replaces the record: re-read it, plan again on what it holds now, then write.
-	const current = await mediRecordsRequest<IDataObject>(ctx, 'GET', `/v1/patients/${encodeURIComponent(id)}`, { itemIndex: i });
-	const plan = planUpdate(current, p);
-	const changes = (onExisting === 'overwrite' ? patientChanges(current, { ...plan.fill, ...plan.proposed } as PatientInput) : plan.fill) as PatientInput;
+	const changes = toWrite(plan);
 	const proposed = onExisting === 'overwrite' ? {} : plan.proposed;
-	const review = Object.keys(proposed).length > 0;
-	const reviewFields = { needsReview: review, reviewReasons: review ? ['differing_details'] : [], proposedChanges: proposed };
-	if (!Object.keys(changes).length) return { action: 'unchanged', ...base, ...reviewFields, patient: current };
-	const updated = await updatePatient(ctx, id, changes, i, current);
-	return { action: 'updated', ...base, updatedFields: Object.keys(changes), ...reviewFields, patient: updated };
+	const common = { matchedBy: decision.matchedBy, patientId: id, possibleDuplicateOf: [] as string[], ...review(Object.keys(proposed).length ? ['differing_details'] : [], proposed as IDataObject) };
+	if (!Object.keys(changes).length) return { action: 'unchanged', ...common, patient: record };
+	const updated = await updatePatient(ctx, id, changes, i, record);
+	return { action: 'updated', ...common, updatedFields: Object.keys(changes), patient: updated };
 }
 
 export async function executePatient(ctx: Ctx, operation: string, i: number): Promise<IDataObject | IDataObject[]> {
