@@ -161,3 +161,37 @@ export function chunk<T>(list: T[], size: number): T[][] {
 	for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
 	return out;
 }
+
+export interface FetchPlan {
+	/** Changes whose event is fetched one by one. */
+	fetch: DistinctChange[];
+	/** Mailboxes with more changes than the cap allows: caught up by one calendarView delta each. */
+	resync: string[];
+	/** Deletions in resynced mailboxes: known without a fetch (a first delta lists no removals). */
+	deleted: DistinctChange[];
+}
+
+/**
+ * At most `cap` events of one notification POST are fetched one by one. Beyond
+ * that (a calendar import, a bulk change) the mailboxes with the most changes
+ * are caught up with a delta query instead, largest first, until what is left
+ * to fetch fits the cap.
+ */
+export function planFetches(changes: DistinctChange[], cap: number): FetchPlan {
+	if (changes.length <= cap) return { fetch: changes, resync: [], deleted: [] };
+	const byMailbox = new Map<string, DistinctChange[]>();
+	for (const c of changes) byMailbox.set(c.user, [...(byMailbox.get(c.user) ?? []), c]);
+	const largestFirst = [...byMailbox.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
+	let remaining = changes.length;
+	const resync = new Set<string>();
+	for (const [mailbox, list] of largestFirst) {
+		if (remaining <= cap) break;
+		resync.add(mailbox);
+		remaining -= list.length;
+	}
+	return {
+		fetch: changes.filter((c) => !resync.has(c.user)),
+		resync: [...resync],
+		deleted: changes.filter((c) => resync.has(c.user) && c.changeTypes.includes('deleted')),
+	};
+}

@@ -16,6 +16,7 @@ async function main(): Promise<void> {
 		name: 'demo',
 		port,
 		mode: 'regular',
+		opsAlertUrl: `${s.alerts.url}/alerts`,
 		sandboxes: { medirecords: s.medirecords.url, graph: s.graph.url, smtpPort: s.smtp.port, proxy: s.proxy.url, caFile: path.join(certDir, 'ca.pem') },
 		extraEnv: { N8N_LOG_LEVEL: 'info' },
 	});

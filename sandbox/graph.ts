@@ -98,6 +98,7 @@ export class GraphSandbox extends SandboxServer {
 		this.deliveries.length = 0;
 		this.faults.queue.length = 0;
 		this.faults.latencyMs = 0;
+		this.load.maxInFlight = 0;
 		this.tombstones.clear();
 		this.notify = true;
 		this.maxLifetimeMinutes = this.opts.maxLifetimeMinutes ?? 10080;
@@ -378,6 +379,25 @@ export class GraphSandbox extends SandboxServer {
 			if (!sub.changeType.split(',').includes(changeType)) continue;
 			this.pending.push(this.deliver(sub.notificationUrl, { value: [this.notificationFor(sub, eventId, changeType)] }));
 		}
+	}
+
+	/**
+	 * Many events written at once (a calendar import, a bulk move): Graph sends their notifications
+	 * together, one POST per subscription with every change in its `value` array.
+	 */
+	async importEvents(mailbox: string, list: Array<Partial<GraphEvent> & { subject: string }>): Promise<{ events: GraphEvent[]; deliveries: Delivery[] }> {
+		const notify = this.notify;
+		this.notify = false;
+		let events: GraphEvent[];
+		try {
+			events = list.map((e) => this.createEvent(mailbox, e));
+		} finally {
+			this.notify = notify;
+		}
+		const deliveries = await Promise.all(
+			this.subscriptionsFor(mailbox).map((sub) => this.deliver(sub.notificationUrl, { value: events.map((ev) => this.notificationFor(sub, ev.id, 'created')) })),
+		);
+		return { events, deliveries };
 	}
 
 	/** POSTs a notification body as Graph does and records how it was answered. */

@@ -109,7 +109,14 @@ export interface ServeOptions {
 	/** Requests under this prefix are the sandbox's own control API; never faulted. */
 	controlPrefix?: string;
 	onRequest?: (req: SandboxRequest) => void;
+	/** Requests being answered right now, and the most seen at once (control API excluded). */
+	load?: LoadState;
 	notFound?: (req: SandboxRequest) => SandboxResponse;
+}
+
+export interface LoadState {
+	inFlight: number;
+	maxInFlight: number;
 }
 
 const sleepMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -141,7 +148,10 @@ export function serve(router: Router, opts: ServeOptions): Promise<RunningServer
 				const url = new URL(req.url ?? '/', 'http://sandbox.local');
 				const method = (req.method ?? 'GET').toUpperCase();
 				const rawBody = Buffer.concat(chunks);
+				let counted = false;
 				const send = (r: SandboxResponse) => {
+					if (counted && opts.load) opts.load.inFlight--;
+					counted = false;
 					const headers: Record<string, string> = { ...(r.headers ?? {}) };
 					let payload = '';
 					if (r.text !== undefined) {
@@ -172,6 +182,11 @@ export function serve(router: Router, opts: ServeOptions): Promise<RunningServer
 				};
 				const isControl = opts.controlPrefix !== undefined && url.pathname.startsWith(opts.controlPrefix);
 				if (!isControl) {
+					if (opts.load) {
+						counted = true;
+						opts.load.inFlight++;
+						opts.load.maxInFlight = Math.max(opts.load.maxInFlight, opts.load.inFlight);
+					}
 					opts.onRequest?.(sreq);
 					if (opts.faults.latencyMs > 0) await sleepMs(opts.faults.latencyMs);
 					const fault = takeFault(opts.faults, method, url.pathname);
@@ -248,6 +263,7 @@ export function paged<T>(all: T[], query: URLSearchParams | Record<string, unkno
 /** Lifecycle shared by every sandbox: one loopback server, fault injection, a control API under /__sandbox. */
 export abstract class SandboxServer {
 	readonly faults: FaultState = { latencyMs: 0, queue: [] };
+	readonly load: LoadState = { inFlight: 0, maxInFlight: 0 };
 	private server?: RunningServer;
 
 	constructor(protected readonly port?: number) {}
@@ -265,7 +281,7 @@ export abstract class SandboxServer {
 	}
 
 	async start(): Promise<this> {
-		this.server = await serve(this.router(), { port: this.port, faults: this.faults, controlPrefix: '/__sandbox', ...this.serveOptions() });
+		this.server = await serve(this.router(), { port: this.port, faults: this.faults, load: this.load, controlPrefix: '/__sandbox', ...this.serveOptions() });
 		return this;
 	}
 

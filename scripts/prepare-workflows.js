@@ -7,7 +7,11 @@
  * URL, and nobody can guess one from this repository. Nodes that already have
  * an id (an earlier import of this install) keep it, so their URLs stay.
  *
- *   node scripts/prepare-workflows.js <workflows dir> <output dir> [existing ids JSON]
+ * With --ops-alert-url, the Service Catalog's clinic.opsAlertUrl is set to this
+ * install's ops inbox (the shipped catalog names a placeholder address, never a
+ * machine's port).
+ *
+ *   node scripts/prepare-workflows.js [--ops-alert-url URL] <workflows dir> <output dir> [existing ids JSON]
  */
 const { randomUUID } = require('crypto');
 const fs = require('fs');
@@ -16,7 +20,7 @@ const path = require('path');
 // Node types whose URL is derived from the webhook id (no fixed "path" parameter).
 const WEBHOOK_TRIGGERS = /\.(jotFormTrigger|stripeTrigger|webhook|formTrigger|calendlyTrigger|graphCalendarTrigger)$/;
 
-function prepare(inputDir, outputDir, keep = {}) {
+function prepare(inputDir, outputDir, keep = {}, options = {}) {
 	fs.mkdirSync(outputDir, { recursive: true });
 	const assigned = {};
 	for (const file of fs.readdirSync(inputDir).filter((f) => f.endsWith('.json'))) {
@@ -27,6 +31,11 @@ function prepare(inputDir, outputDir, keep = {}) {
 			node.webhookId = keep[key] ?? randomUUID();
 			assigned[key] = node.webhookId;
 		}
+		if (options.opsAlertUrl) {
+			for (const node of wf.nodes ?? []) {
+				if (node.parameters?.operation === 'defineCatalog' && node.parameters.clinic) node.parameters.clinic.opsAlertUrl = options.opsAlertUrl;
+			}
+		}
 		fs.writeFileSync(path.join(outputDir, file), JSON.stringify(wf, null, 2));
 	}
 	return assigned;
@@ -35,12 +44,23 @@ function prepare(inputDir, outputDir, keep = {}) {
 module.exports = { prepare };
 
 if (require.main === module) {
-	const [input, output, keepFile] = process.argv.slice(2);
+	const args = process.argv.slice(2);
+	const options = {};
+	const flag = args.indexOf('--ops-alert-url');
+	if (flag >= 0) {
+		options.opsAlertUrl = args[flag + 1];
+		args.splice(flag, 2);
+		if (!/^https?:\/\/\S+$/.test(options.opsAlertUrl ?? '')) {
+			console.error('--ops-alert-url needs an http(s) URL');
+			process.exit(2);
+		}
+	}
+	const [input, output, keepFile] = args;
 	if (!input || !output) {
-		console.error('usage: prepare-workflows.js <workflows dir> <output dir> [webhook ids JSON to keep and update]');
+		console.error('usage: prepare-workflows.js [--ops-alert-url URL] <workflows dir> <output dir> [webhook ids JSON to keep and update]');
 		process.exit(2);
 	}
 	const keep = keepFile && fs.existsSync(keepFile) ? JSON.parse(fs.readFileSync(keepFile, 'utf8')) : {};
-	const assigned = prepare(input, output, keep);
+	const assigned = prepare(input, output, keep, options);
 	if (keepFile) fs.writeFileSync(keepFile, JSON.stringify({ ...keep, ...assigned }, null, 2));
 }

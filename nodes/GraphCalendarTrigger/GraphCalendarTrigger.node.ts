@@ -8,9 +8,10 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import { clientStateFor, collapse, constantTimeEqual, mailboxOfResource, remember, subscriptionResource, type Notification, type SeenEvent } from '../../lib/graph';
+import { clientStateFor, collapse, constantTimeEqual, mailboxOfResource, planFetches, remember, subscriptionResource, type DistinctChange, type Notification, type SeenEvent } from '../../lib/graph';
+import { Limiter } from '../../lib/concurrency';
 import { splitList } from '../../lib/catalog';
-import { graphBaseUrl, graphClient, graphCredentials, graphHttp, type GraphContext } from '../shared/graphTransport';
+import { graphBaseUrl, graphCredentials, graphError, graphHttp, type GraphContext } from '../shared/graphTransport';
 import { batchWithLifetimeFallback, createStep, errorMessage, expiryIn, listSubscriptions, runBatch, type BatchStep, type SubscriptionSpec } from '../shared/subscriptions';
 
 export const EVENT_SELECT = 'id,iCalUId,changeKey,subject,start,end,organizer,attendees,body,bodyPreview,location,isCancelled,lastModifiedDateTime';
@@ -86,21 +87,28 @@ function deletion(ctx: IWebhookFunctions, mailbox: string, eventId: string, subs
 	return { changeType: 'deleted', mailbox, eventId, iCalUId: known?.iCalUId ?? null, start: known?.start ?? null, subscriptionId: subscriptionId ?? null };
 }
 
-async function fetchChanges(ctx: IWebhookFunctions, changes: ReturnType<typeof collapse>['changes']): Promise<EmittedChange[]> {
+/**
+ * Graph reads from this process's notification webhooks, at most this many at once whatever the number
+ * of POSTs in flight: a calendar import must not open hundreds of connections and starve n8n's own work.
+ */
+const graphReads = new Limiter(8);
+
+async function fetchChanges(ctx: IWebhookFunctions, changes: DistinctChange[]): Promise<EmittedChange[]> {
 	const base = `${await graphBaseUrl(ctx)}/v1.0`;
-	const out = await Promise.all(
-		changes.map(async (c): Promise<EmittedChange | undefined> => {
-			const res = await graphHttp(ctx, 'GET', `${base}/users/${encodeURIComponent(c.user)}/events/${encodeURIComponent(c.eventId)}?$select=${EVENT_SELECT}`);
-			if (res.status === 404) return deletion(ctx, c.user, c.eventId, c.subscriptionId);
-			if (res.status >= 400) {
-				// Graph already has its 202: keep the ids so the failure is visible and can be replayed.
-				return { changeType: 'fetchFailed', mailbox: c.user, eventId: c.eventId, status: res.status, error: errorMessage(res.body), notified: c.changeTypes };
-			}
-			const ev = res.body as IDataObject;
-			const kind = firstTime(ctx, c.user, ev);
-			return kind ? { changeType: kind, mailbox: c.user, eventId: c.eventId, subscriptionId: c.subscriptionId ?? null, notified: c.changeTypes, event: ev } : undefined;
-		}),
-	);
+	const plan = planFetches(changes, Number(ctx.getNodeParameter('maxFetchesPerPost', 50)));
+	const fetched = await graphReads.map(plan.fetch, async (c): Promise<EmittedChange | undefined> => {
+		const res = await graphHttp(ctx, 'GET', `${base}/users/${encodeURIComponent(c.user)}/events/${encodeURIComponent(c.eventId)}?$select=${EVENT_SELECT}`);
+		if (res.status === 404) return deletion(ctx, c.user, c.eventId, c.subscriptionId);
+		if (res.status >= 400) {
+			// Graph already has its 202: keep the ids so the failure is visible and can be replayed.
+			return { changeType: 'fetchFailed', mailbox: c.user, eventId: c.eventId, status: res.status, error: errorMessage(res.body), notified: c.changeTypes };
+		}
+		const ev = res.body as IDataObject;
+		const kind = firstTime(ctx, c.user, ev);
+		return kind ? { changeType: kind, mailbox: c.user, eventId: c.eventId, subscriptionId: c.subscriptionId ?? null, notified: c.changeTypes, event: ev } : undefined;
+	});
+	const out = [...fetched, ...plan.deleted.map((c) => deletion(ctx, c.user, c.eventId, c.subscriptionId))];
+	for (const mailbox of plan.resync) out.push(...(await graphReads.run(() => resync(ctx, mailbox))));
 	return out.filter((x): x is EmittedChange => x !== undefined);
 }
 
@@ -108,15 +116,18 @@ async function fetchChanges(ctx: IWebhookFunctions, changes: ReturnType<typeof c
 async function resync(ctx: IWebhookFunctions, mailbox: string): Promise<EmittedChange[]> {
 	const st = state(ctx);
 	st.deltaLinks ??= {};
-	const client = await graphClient(ctx);
+	const base = `${await graphBaseUrl(ctx)}/v1.0`;
 	const daysBack = Number(ctx.getNodeParameter('resyncDaysBack', 7));
 	const daysAhead = Number(ctx.getNodeParameter('resyncDaysAhead', 365));
 	let url =
 		st.deltaLinks[mailbox] ??
-		`/users/${encodeURIComponent(mailbox)}/calendarView/delta?startDateTime=${new Date(Date.now() - daysBack * 86_400_000).toISOString()}&endDateTime=${new Date(Date.now() + daysAhead * 86_400_000).toISOString()}`;
+		`${base}/users/${encodeURIComponent(mailbox)}/calendarView/delta?startDateTime=${new Date(Date.now() - daysBack * 86_400_000).toISOString()}&endDateTime=${new Date(Date.now() + daysAhead * 86_400_000).toISOString()}`;
 	const emitted: EmittedChange[] = [];
 	for (let page = 0; page < 200; page++) {
-		const res = (await client.api(url).get()) as { value?: IDataObject[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
+		// nextLink and deltaLink are absolute URLs: read as given.
+		const answer = await graphHttp(ctx, 'GET', url);
+		if (answer.status >= 400) throw graphError(ctx, answer, `catching up ${mailbox.split('@')[1] ?? 'a'} calendar`);
+		const res = answer.body as { value?: IDataObject[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
 		for (const ev of res.value ?? []) {
 			if (ev['@removed']) {
 				const d = deletion(ctx, mailbox, String(ev.id));
@@ -206,6 +217,14 @@ export class GraphCalendarTrigger implements INodeType {
 			{ displayName: 'Fallback Lifetime (Minutes)', name: 'fallbackLifetimeMinutes', type: 'number', default: 4230, description: 'Used when Graph answers that the lifetime is beyond the allowed maximum', typeOptions: { minValue: 45 } },
 			{ displayName: 'Resync Days Back', name: 'resyncDaysBack', type: 'number', default: 7, description: 'After Graph reports missed notifications, how far back the calendar is re-read' },
 			{ displayName: 'Resync Days Ahead', name: 'resyncDaysAhead', type: 'number', default: 365 },
+			{
+				displayName: 'Max Events Fetched per Notification',
+				name: 'maxFetchesPerPost',
+				type: 'number',
+				default: 50,
+				typeOptions: { minValue: 1 },
+				description: 'When one notification POST names more changed events than this (a calendar import), the busiest mailboxes are caught up with one delta query each instead of one read per event',
+			},
 		],
 	};
 

@@ -31,8 +31,32 @@ export function graphStats(ctx: GraphContext): GraphStats {
 	return s;
 }
 
+interface CredentialState {
+	creds: Promise<ICredentialDataDecryptedObject>;
+	/** Set while one request refreshes the token; the others wait for it instead of refreshing too. */
+	refreshing?: Promise<void>;
+}
+
+/**
+ * The credential is read and decrypted once per context (one webhook POST, one
+ * node run) and shared by every Graph call made in it. A refreshed token is
+ * written into this same object by n8n's pre-authentication, so later calls
+ * use it without another read.
+ */
+const credentialStates = new WeakMap<object, CredentialState>();
+function credentialState(ctx: GraphContext): CredentialState {
+	let s = credentialStates.get(ctx);
+	if (!s) {
+		s = { creds: ctx.getCredentials(GRAPH_CREDENTIAL) };
+		credentialStates.set(ctx, s);
+		// A failed read is not remembered: the next call reads again.
+		s.creds.catch(() => credentialStates.delete(ctx));
+	}
+	return s;
+}
+
 export async function graphCredentials(ctx: GraphContext): Promise<ICredentialDataDecryptedObject> {
-	return ctx.getCredentials(GRAPH_CREDENTIAL);
+	return credentialState(ctx).creds;
 }
 
 export async function graphBaseUrl(ctx: GraphContext): Promise<string> {
@@ -61,9 +85,19 @@ export function graphError(ctx: GraphContext, res: GraphResponse, what: string):
 
 /** One Graph HTTP call, retried on throttling, with the token refreshed when near expiry or refused. */
 export async function graphHttp(ctx: GraphContext, method: IHttpRequestMethods, url: string, body?: unknown, maxRetries = 4): Promise<GraphResponse> {
-	const creds = await graphCredentials(ctx);
-	let forceRefresh = !creds.accessToken || Number(creds.accessTokenExpiresAt ?? 0) - Date.now() < REFRESH_MARGIN_MS;
+	const state = credentialState(ctx);
+	const creds = await state.creds;
+	let refused = false;
 	for (let attempt = 0; ; attempt++) {
+		while (state.refreshing) await state.refreshing;
+		const refresh: boolean = refused || !creds.accessToken || Number(creds.accessTokenExpiresAt ?? 0) - Date.now() < REFRESH_MARGIN_MS;
+		const tokenUsed: unknown = refresh ? undefined : creds.accessToken;
+		let refreshed = (): void => {};
+		if (refresh) {
+			state.refreshing = new Promise<void>((resolve) => (refreshed = resolve));
+			// An empty token makes n8n run the credential's pre-authentication, which fills this object in.
+			creds.accessToken = '';
+		}
 		graphStats(ctx).calls++;
 		const options = {
 			method,
@@ -75,14 +109,24 @@ export async function graphHttp(ctx: GraphContext, method: IHttpRequestMethods, 
 			timeout: 30_000,
 			...(body !== undefined ? { body: body as IDataObject } : {}),
 		};
-		const extra = forceRefresh ? { credentialsDecrypted: { id: '', name: '', type: GRAPH_CREDENTIAL, data: { ...creds, accessToken: '' } } } : undefined;
-		const res = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, GRAPH_CREDENTIAL, options, extra)) as { statusCode: number; headers: GraphResponse['headers']; body: unknown };
-		forceRefresh = false;
+		let res: { statusCode: number; headers: GraphResponse['headers']; body: unknown };
+		try {
+			res = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, GRAPH_CREDENTIAL, options, {
+				credentialsDecrypted: { id: '', name: '', type: GRAPH_CREDENTIAL, data: creds },
+			})) as typeof res;
+		} finally {
+			if (refresh) {
+				state.refreshing = undefined;
+				refreshed();
+			}
+		}
 		const out: GraphResponse = { status: res.statusCode, headers: res.headers ?? {}, body: res.body };
 		if (out.status === 401 && attempt === 0) {
-			forceRefresh = true;
+			// Refresh only if nobody has since: a burst refused together refreshes once.
+			refused = tokenUsed === undefined || creds.accessToken === tokenUsed;
 			continue;
 		}
+		refused = false;
 		if ((out.status === 429 || out.status === 503 || out.status === 504) && attempt < maxRetries) {
 			await sleep(retryAfterMs(out.headers['retry-after'], 1000 * 2 ** attempt, Date.now(), 60_000));
 			continue;

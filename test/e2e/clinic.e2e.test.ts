@@ -7,7 +7,7 @@ import { book, letters, newPatient, patientsByEmail } from './scenarios';
 
 let w: World;
 beforeAll(async () => {
-	w = await startWorld('e2e-clinic', 5720, 'regular', packPackage());
+	w = await startWorld('e2e-clinic', 'regular', packPackage());
 	await waitFor('subscriptions', () => w.graph.subscriptions.size === 8, 120_000, 500);
 	await waitFor('JotForm webhooks registered', () => w.jotform.webhooks.size === 7, 60_000);
 	await waitFor('Stripe endpoint registered', () => w.stripe.endpoints.size === 1, 60_000);

@@ -17,12 +17,13 @@ export interface World {
 	n8n: N8n;
 }
 
-export async function startWorld(name: string, port: number, mode: 'regular' | 'queue', tarball: string): Promise<World> {
+export async function startWorld(name: string, mode: 'regular' | 'queue', tarball: string): Promise<World> {
 	const mr = await new MediRecordsSandbox().start();
 	const graph = await new GraphSandbox().start();
 	const jotform = await new JotFormSandbox().start();
 	const stripe = await new StripeSandbox().start();
-	const alerts = await new AlertInbox(4014).start().catch(() => new AlertInbox().start());
+	// Every sandbox on a port the OS picks: the tests run beside `npm start` or another run.
+	const alerts = await new AlertInbox().start();
 	const smtp = await new SmtpInbox().start();
 	const proxy = await startProxy(path.join(HARNESS, '.run', 'certs'), {
 		'api.stripe.com': stripe.url,
@@ -30,7 +31,7 @@ export async function startWorld(name: string, port: number, mode: 'regular' | '
 		'eu-api.jotform.com': jotform.url,
 		'hipaa-api.jotform.com': jotform.url,
 	});
-	const n8n = new N8n({ name, port, mode, sandboxes: { medirecords: mr.url, graph: graph.url, smtpPort: smtp.port, proxy: proxy.url, caFile: path.join(HARNESS, '.run', 'certs', 'ca.pem') }, log: process.env.E2E_LOG === '1' });
+	const n8n = new N8n({ name, mode, opsAlertUrl: `${alerts.url}/alerts`, sandboxes: { medirecords: mr.url, graph: graph.url, smtpPort: smtp.port, proxy: proxy.url, caFile: path.join(HARNESS, '.run', 'certs', 'ca.pem') }, log: process.env.E2E_LOG === '1' });
 	n8n.prepare(tarball);
 	await n8n.start();
 	return { mr, graph, jotform, stripe, alerts, smtp, proxy, n8n };

@@ -6,6 +6,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import net from 'net';
 import path from 'path';
 import { GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET, PRACTICE_ID, SANDBOX_TOKEN, TENANT_ID } from '../../sandbox/seed';
 import { JOTFORM_API_KEY, STRIPE_SECRET_KEY } from '../../sandbox/services';
@@ -28,12 +29,28 @@ export interface SandboxUrls {
 
 export interface N8nOptions {
 	name: string;
-	port: number;
+	/** Fixed port (the demo's); tests leave it out and get free ports, so they run beside anything. */
+	port?: number;
+	/** Where the Service Catalog sends ops alerts in this install (stamped at import). */
+	opsAlertUrl?: string;
 	mode: 'regular' | 'queue';
 	sandboxes: SandboxUrls;
 	workers?: number;
 	extraEnv?: Record<string, string>;
 	log?: boolean;
+}
+
+/** A TCP port nothing listens on right now (the OS picks it). */
+export async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const srv = net.createServer();
+		srv.unref();
+		srv.on('error', reject);
+		srv.listen(0, '127.0.0.1', () => {
+			const { port } = srv.address() as net.AddressInfo;
+			srv.close(() => resolve(port));
+		});
+	});
 }
 
 export function packPackage(): string {
@@ -63,13 +80,18 @@ export const WORKFLOW_IDS = readdirSync(path.join(ROOT, 'workflows'))
 
 export class N8n {
 	readonly userFolder: string;
-	readonly url: string;
+	private port: number;
+	private brokerPort = 0;
 	private procs: ChildProcess[] = [];
 	readonly logs: string[] = [];
 
 	constructor(private readonly opts: N8nOptions) {
 		this.userFolder = path.join(HARNESS, '.run', opts.name);
-		this.url = `http://127.0.0.1:${opts.port}`;
+		this.port = opts.port ?? 0;
+	}
+
+	get url(): string {
+		return `http://127.0.0.1:${this.port}`;
 	}
 
 	env(): NodeJS.ProcessEnv {
@@ -78,9 +100,9 @@ export class N8n {
 			PATH: `${path.dirname(NODE24)}:${process.env.PATH}`,
 			HOME: this.userFolder,
 			N8N_USER_FOLDER: this.userFolder,
-			N8N_PORT: String(o.port),
+			N8N_PORT: String(this.port),
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
-			N8N_RUNNERS_BROKER_PORT: String(o.port + 1),
+			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort || this.port + 1),
 			N8N_HOST: '127.0.0.1',
 			WEBHOOK_URL: `${this.url}/`,
 			N8N_EDITOR_BASE_URL: `${this.url}/`,
@@ -145,7 +167,8 @@ export class N8n {
 		rmSync(credFile);
 		// As the compose import does: the shipped files, with this install's own webhook ids.
 		const stamped = path.join(this.userFolder, 'workflows');
-		execFileSync(NODE24, [path.join(ROOT, 'scripts', 'prepare-workflows.js'), path.join(ROOT, 'workflows'), stamped, path.join(this.userFolder, 'webhook-ids.json')]);
+		const alerts = this.opts.opsAlertUrl ? ['--ops-alert-url', this.opts.opsAlertUrl] : [];
+		execFileSync(NODE24, [path.join(ROOT, 'scripts', 'prepare-workflows.js'), ...alerts, path.join(ROOT, 'workflows'), stamped, path.join(this.userFolder, 'webhook-ids.json')]);
 		this.cli('import:workflow', '--separate', `--input=${stamped}`);
 		for (const wf of WORKFLOW_IDS) {
 			try {
@@ -172,17 +195,29 @@ export class N8n {
 	}
 
 	async start(): Promise<void> {
+		if (!this.opts.port) this.port = await freePort();
+		this.brokerPort = await freePort();
 		this.spawnN8n(['start'], 'main');
-		await this.waitHealthy(`${this.url}/healthz`, 240_000);
+		// Readiness, not liveness: n8n answers /healthz before its database and webhooks are ready.
+		await this.waitHealthy(`${this.url}/healthz/readiness`, 240_000);
 		if (this.opts.mode === 'queue') {
 			for (let i = 0; i < (this.opts.workers ?? 1); i++) {
-				const port = this.opts.port + 10 + i;
-				const p = spawn(NODE24, [N8N_BIN, 'worker', '--concurrency=10'], { env: { ...this.env(), QUEUE_HEALTH_CHECK_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(port + 1) }, stdio: ['ignore', 'pipe', 'pipe'] });
+				const port = await freePort();
+				const p = spawn(NODE24, [N8N_BIN, 'worker', '--concurrency=10'], { env: { ...this.env(), QUEUE_HEALTH_CHECK_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await freePort()) }, stdio: ['ignore', 'pipe', 'pipe'] });
 				p.stdout!.on('data', (b: Buffer) => this.logs.push(`[worker${i}] ${b}`));
 				p.stderr!.on('data', (b: Buffer) => this.logs.push(`[worker${i}] ${b}`));
 				this.procs.push(p);
-				await this.waitHealthy(`http://127.0.0.1:${port}/healthz`, 120_000);
+				await this.waitHealthy(`http://127.0.0.1:${port}/healthz/readiness`, 120_000);
 			}
+		}
+	}
+
+	/** Is n8n ready (database connected and migrated) right now? */
+	async ready(): Promise<boolean> {
+		try {
+			return (await fetch(`${this.url}/healthz/readiness`, { signal: AbortSignal.timeout(10_000) })).ok;
+		} catch {
+			return false;
 		}
 	}
 

@@ -156,3 +156,8 @@ export class TriggerHost {
 export function preAuthCount(): number {
 	return credentialsHelper.preAuthCalls;
 }
+
+/** Credential reads (decryptions) by nodes so far. */
+export function credentialReads(): number {
+	return credentialsHelper.reads;
+}

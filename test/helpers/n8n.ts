@@ -118,6 +118,8 @@ function resolveTemplate(value: string, creds: ICredentialDataDecryptedObject): 
 export class TestCredentialsHelper extends ICredentialsHelper {
 	store: Record<string, ICredentialDataDecryptedObject> = {};
 	preAuthCalls = 0;
+	/** Times a node read (decrypted) a credential. */
+	reads = 0;
 
 	getParentTypes(): string[] {
 		return [];
@@ -162,6 +164,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		throw new Error('not used');
 	}
 	async getDecrypted(_a: IWorkflowExecuteAdditionalData, _n: INodeCredentialsDetails, type: string): Promise<ICredentialDataDecryptedObject> {
+		this.reads++;
 		const c = this.store[type];
 		if (!c) throw new Error(`No test credentials of type ${type}`);
 		return { ...c };

@@ -1,4 +1,4 @@
-import { clientStateFor, collapse, constantTimeEqual, isBeyondMaxLifetime, parseResource, planUpkeep, remember, type SeenEvent } from '../../lib/graph';
+import { clientStateFor, collapse, constantTimeEqual, isBeyondMaxLifetime, parseResource, planFetches, planUpkeep, remember, type DistinctChange, type SeenEvent } from '../../lib/graph';
 
 describe('clientState', () => {
 	test('derived per workflow path, stable, and compared in constant time', () => {
@@ -61,5 +61,28 @@ describe('planUpkeep', () => {
 		const store: Record<string, SeenEvent> = {};
 		for (let i = 0; i < 10; i++) remember(store, `e${i}`, { mailbox: 'm', at: i }, 5);
 		expect(Object.keys(store)).toEqual(['e5', 'e6', 'e7', 'e8', 'e9']);
+	});
+});
+
+describe('planFetches', () => {
+	const changes = (user: string, n: number, changeType = 'created'): DistinctChange[] => Array.from({ length: n }, (_, i) => ({ user, eventId: `${user}-${i}`, changeTypes: [changeType] }));
+
+	test('within the cap every event is fetched', () => {
+		const all = [...changes('a', 30), ...changes('b', 20)];
+		expect(planFetches(all, 50)).toEqual({ fetch: all, resync: [], deleted: [] });
+	});
+
+	test('beyond it the busiest mailboxes are resynced until the rest fits', () => {
+		const all = [...changes('a', 10), ...changes('b', 300), ...changes('c', 45), ...changes('d', 5)];
+		const plan = planFetches(all, 50);
+		expect(plan.resync).toEqual(['b', 'c']);
+		expect(plan.fetch.map((c) => c.user)).toEqual([...Array(10).fill('a'), ...Array(5).fill('d')]);
+	});
+
+	test('one mailbox over the cap is resynced whole; its deletions are passed on without a fetch', () => {
+		const all = [...changes('a', 60), ...changes('a-del', 0), { user: 'a', eventId: 'gone', changeTypes: ['deleted'] }];
+		const plan = planFetches(all, 50);
+		expect(plan).toMatchObject({ fetch: [], resync: ['a'] });
+		expect(plan.deleted.map((c) => c.eventId)).toEqual(['gone']);
 	});
 });
