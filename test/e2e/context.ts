@@ -4,7 +4,7 @@ import { GraphSandbox } from '../../sandbox/graph';
 import { MediRecordsSandbox } from '../../sandbox/medirecords';
 import { startProxy, type InterceptingProxy } from '../../sandbox/proxy';
 import { AlertInbox, JotFormSandbox, SmtpInbox, StripeSandbox } from '../../sandbox/services';
-import { HARNESS, N8n, OPS_KEY } from './harness';
+import { HARNESS, N8n, OPS_KEY, type N8nOptions } from './harness';
 
 export interface World {
 	mr: MediRecordsSandbox;
@@ -17,7 +17,7 @@ export interface World {
 	n8n: N8n;
 }
 
-export async function startWorld(name: string, mode: 'regular' | 'queue', tarball: string): Promise<World> {
+export async function startWorld(name: string, mode: 'regular' | 'queue', tarball: string, more: Partial<N8nOptions> = {}): Promise<World> {
 	const mr = await new MediRecordsSandbox().start();
 	const graph = await new GraphSandbox().start();
 	const jotform = await new JotFormSandbox().start();
@@ -31,7 +31,7 @@ export async function startWorld(name: string, mode: 'regular' | 'queue', tarbal
 		'eu-api.jotform.com': jotform.url,
 		'hipaa-api.jotform.com': jotform.url,
 	});
-	const n8n = new N8n({ name, mode, opsAlertUrl: `${alerts.url}/alerts`, sandboxes: { medirecords: mr.url, graph: graph.url, smtpPort: smtp.port, proxy: proxy.url, caFile: path.join(HARNESS, '.run', 'certs', 'ca.pem') }, log: process.env.E2E_LOG === '1' });
+	const n8n = new N8n({ name, mode, opsAlertUrl: `${alerts.url}/alerts`, sandboxes: { medirecords: mr.url, graph: graph.url, smtpPort: smtp.port, proxy: proxy.url, caFile: path.join(HARNESS, '.run', 'certs', 'ca.pem') }, log: process.env.E2E_LOG === '1', ...more });
 	n8n.prepare(tarball);
 	await n8n.start();
 	return { mr, graph, jotform, stripe, alerts, smtp, proxy, n8n };

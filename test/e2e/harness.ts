@@ -33,6 +33,8 @@ export interface N8nOptions {
 	port?: number;
 	/** Where the Service Catalog sends ops alerts in this install (stamped at import). */
 	opsAlertUrl?: string;
+	/** More workflows to import and publish beside the shipped ones (the benchmark's bare webhook). */
+	extraWorkflows?: Array<{ id: string; name: string }>;
 	mode: 'regular' | 'queue';
 	sandboxes: SandboxUrls;
 	workers?: number;
@@ -169,8 +171,9 @@ export class N8n {
 		const stamped = path.join(this.userFolder, 'workflows');
 		const alerts = this.opts.opsAlertUrl ? ['--ops-alert-url', this.opts.opsAlertUrl] : [];
 		execFileSync(NODE24, [path.join(ROOT, 'scripts', 'prepare-workflows.js'), ...alerts, path.join(ROOT, 'workflows'), stamped, path.join(this.userFolder, 'webhook-ids.json')]);
+		for (const wf of this.opts.extraWorkflows ?? []) writeFileSync(path.join(stamped, `extra-${wf.id}.json`), JSON.stringify(wf));
 		this.cli('import:workflow', '--separate', `--input=${stamped}`);
-		for (const wf of WORKFLOW_IDS) {
+		for (const wf of [...WORKFLOW_IDS, ...(this.opts.extraWorkflows ?? [])]) {
 			try {
 				this.cli('publish:workflow', `--id=${wf.id}`);
 			} catch (e) {
@@ -254,6 +257,19 @@ export class N8n {
 		if (!pid) return undefined;
 		const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
 		return m ? Math.round(Number(m[1]) / 1024) : undefined;
+	}
+
+	/** CPU time (user + system) used so far by each n8n process, in ms (Linux): main first, then workers. */
+	cpuMs(): number[] {
+		const tick = 1000 / 100; // USER_HZ
+		return this.procs.map((p) => {
+			try {
+				const fields = readFileSync(`/proc/${p.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+				return (Number(fields[11]) + Number(fields[12])) * tick;
+			} catch {
+				return 0;
+			}
+		});
 	}
 }
 
