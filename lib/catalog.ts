@@ -164,16 +164,26 @@ export function parseCatalog(input: unknown): Catalog {
 export const NO_CATALOG = 'No catalog reached this node. Put "Load Service Catalog" (Execute Workflow → Service Catalog) before it.';
 
 /** The catalog as it reaches a node parameter: an object, or its JSON text. */
+/** Catalogs already checked, by their JSON text: every item of every run carries the same one. */
+const checked = new Map<string, Catalog>();
+
 export function parseCatalogInput(raw: unknown): Catalog {
 	if (raw === undefined || raw === null || raw === '') throw new CatalogError([NO_CATALOG], true);
-	if (typeof raw !== 'string') return parseCatalog(raw);
-	let value: unknown;
-	try {
-		value = JSON.parse(raw);
-	} catch {
-		throw new CatalogError(['the catalog is not valid JSON']);
+	const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
+	const hit = checked.get(text);
+	if (hit) return hit;
+	let value: unknown = raw;
+	if (typeof raw === 'string') {
+		try {
+			value = JSON.parse(raw);
+		} catch {
+			throw new CatalogError(['the catalog is not valid JSON']);
+		}
 	}
-	return parseCatalog(value);
+	const catalog = parseCatalog(value);
+	if (checked.size >= 8) checked.delete(checked.keys().next().value as string);
+	checked.set(text, catalog);
+	return catalog;
 }
 
 export function practitionersFor(catalog: Catalog, serviceKey: string): Practitioner[] {

@@ -5,6 +5,7 @@
  * Nothing here throws on bad input: it returns { ok: false, reason } so the
  * item goes to the Unrouted output instead of being lost.
  */
+import { createHash } from 'crypto';
 import { consultant, practitionersFor, type BookingKind, type Catalog, type FormType, type Practitioner, type Service } from './catalog';
 import { fromPracticeLocal } from './medirecordsTime';
 import { readQuestions, recogniseQuestions, submissionLink, type JotFormQuestion, type JotFormSubmission } from './jotform';
@@ -545,4 +546,17 @@ export function listPractitioners(catalog: Catalog, serviceKey: string, kind: 'f
 			.filter((c) => kind !== 'freeConsultation' || c.kind === undefined || c.kind === 'freeConsultation')
 			.map(({ eventType, url }) => ({ eventType, url }));
 	return { ok: true, value: { ...base, practitioners: people.map((p) => ({ key: p.key, name: p.name, calendly: links(p) })) } };
+}
+
+/** A short content version of a listing: its ETag, and `version` in the body for the website. */
+export function listingVersion(listing: ServiceListing): string {
+	return createHash('sha256').update(JSON.stringify(listing)).digest('base64url').slice(0, 22);
+}
+
+/** Whether an If-None-Match header names this version (strong or weak, in a list, or `*`). */
+export function etagMatches(ifNoneMatch: string, version: string): boolean {
+	const header = ifNoneMatch.trim();
+	if (!header || header.length > 1000) return false;
+	if (header === '*') return true;
+	return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === `"${version}"`);
 }

@@ -1,18 +1,26 @@
 #!/usr/bin/env node
-// Compares the measurements of `npm run bench` with bench/targets.json; exits 1 when a target is missed.
+// Compares the measurements of `npm run bench` with bench/targets.json (each target { max } or { min },
+// keyed by a dotted path into the measurement file); exits 1 when a target is missed.
 const fs = require('fs');
 const path = require('path');
 const run = path.join(__dirname, '../harness/.run');
 const targets = require('../bench/targets.json');
+const files = { bookingLatency: 'latency.json', graphCalls: 'graph-calls.json', throughput: 'throughput.json', publicInput: 'public-input.json' };
 let missed = 0;
-for (const [file, group] of [['latency.json', 'bookingLatency'], ['graph-calls.json', 'graphCalls']]) {
-  const f = path.join(run, file);
-  if (!fs.existsSync(f)) { console.log(`${file}: not measured`); missed++; continue; }
-  const got = JSON.parse(fs.readFileSync(f, 'utf8'));
-  for (const [k, limit] of Object.entries(targets[group])) {
-    const ok = got[k] !== undefined && got[k] <= limit;
-    if (!ok) missed++;
-    console.log(`${ok ? 'ok  ' : 'MISS'} ${group}.${k}: ${got[k]} (target ≤ ${limit})`);
-  }
+for (const [group, file] of Object.entries(files)) {
+	const f = path.join(run, file);
+	if (!fs.existsSync(f)) {
+		console.log(`${file}: not measured`);
+		missed++;
+		continue;
+	}
+	const got = JSON.parse(fs.readFileSync(f, 'utf8'));
+	for (const [key, limit] of Object.entries(targets[group] ?? {})) {
+		const value = key.split('.').reduce((o, k) => (o === undefined || o === null ? undefined : o[k]), got);
+		const ok = value !== undefined && (limit.max === undefined || value <= limit.max) && (limit.min === undefined || value >= limit.min);
+		if (!ok) missed++;
+		const want = limit.max !== undefined ? `≤ ${limit.max}` : `≥ ${limit.min}`;
+		console.log(`${ok ? 'ok  ' : 'MISS'} ${group}.${key}: ${value} (target ${want})`);
+	}
 }
 process.exit(missed ? 1 : 0);

@@ -15,7 +15,7 @@ for (const f of files) {
 }
 if (e2e) {
   const n8n = require('../harness/node_modules/n8n/package.json').version;
-  process.stdout.write(`\n${e2e} end-to-end scenarios ran against real n8n ${n8n} (regular mode on SQLite, queue mode on PostgreSQL + Redis + worker)\n`);
+  process.stdout.write(`\n${e2e} end-to-end scenarios ran against real n8n ${n8n} (regular mode on SQLite, queue mode on PostgreSQL + Redis with a webhook process and a worker)\n`);
   const latency = `${__dirname}/../harness/.run/latency.json`;
   if (fs.existsSync(latency)) {
     const l = JSON.parse(fs.readFileSync(latency, 'utf8'));

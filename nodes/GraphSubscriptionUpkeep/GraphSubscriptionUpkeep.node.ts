@@ -14,6 +14,22 @@ interface Entry {
 	status?: number;
 }
 
+/**
+ * The base of this instance's production webhook URLs (WEBHOOK_URL, which may differ from the
+ * editor's URL when webhook processes sit behind their own host), read from n8n's documented
+ * `$execution.resumeUrl` (`<webhook base>/webhook-waiting/<id>`); the instance URL otherwise.
+ */
+function webhookBaseOf(ctx: IExecuteFunctions): string {
+	try {
+		const resume = String(ctx.evaluateExpression('{{ $execution.resumeUrl }}', 0) ?? '');
+		const m = /^(https?:\/\/.+?)\/webhook-waiting\/[^/]*$/.exec(resume);
+		if (m) return m[1];
+	} catch {
+		// No execution data (a manual test run outside n8n): fall back below.
+	}
+	return ctx.getInstanceBaseUrl();
+}
+
 export class GraphSubscriptionUpkeep implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Microsoft Graph Subscription Upkeep',
@@ -42,7 +58,7 @@ export class GraphSubscriptionUpkeep implements INodeType {
 			{ displayName: 'Catalog', name: 'catalog', type: 'json', default: '={{ $json.catalog }}', displayOptions: { show: { source: ['catalog'] } } },
 			{ displayName: 'Mailboxes', name: 'mailboxes', type: 'string', default: '', placeholder: 'dr.dia@clinic.example, ramona@clinic.example', displayOptions: { show: { source: ['list'] } } },
 			{ displayName: 'Trigger Path', name: 'path', type: 'string', default: 'graph-calendar', description: 'The Path of the Microsoft Graph Calendar Trigger in the booking workflow' },
-			{ displayName: 'Webhook Base URL', name: 'webhookBaseUrl', type: 'string', default: '', placeholder: 'https://n8n.clinic.example/', description: "n8n's public URL. Empty uses this instance's own base URL." },
+			{ displayName: 'Webhook Base URL', name: 'webhookBaseUrl', type: 'string', default: '', placeholder: 'https://n8n.clinic.example/', description: "n8n's public webhook URL. Empty uses this instance's (WEBHOOK_URL), as the trigger does." },
 			{ displayName: 'Renew When Expiring Within (Hours)', name: 'renewWithinHours', type: 'number', default: 36, typeOptions: { minValue: 1 } },
 			{ displayName: 'Subscription Lifetime (Minutes)', name: 'lifetimeMinutes', type: 'number', default: 10070, typeOptions: { minValue: 45 } },
 			{ displayName: 'Fallback Lifetime (Minutes)', name: 'fallbackLifetimeMinutes', type: 'number', default: 4230, description: 'Used when Graph answers that the lifetime is beyond the allowed maximum', typeOptions: { minValue: 45 } },
@@ -65,7 +81,7 @@ export class GraphSubscriptionUpkeep implements INodeType {
 			wanted = splitList(this.getNodeParameter('mailboxes', 0)).map((m) => m.toLowerCase());
 		}
 		const path = String(this.getNodeParameter('path', 0)).replace(/^\/+|\/+$/g, '');
-		const base = (String(this.getNodeParameter('webhookBaseUrl', 0, '')) || this.getInstanceBaseUrl()).replace(/\/+$/, '');
+		const base = (String(this.getNodeParameter('webhookBaseUrl', 0, '')) || webhookBaseOf(this)).replace(/\/+$/, '');
 		const notificationUrl = `${base}/webhook/${path}`;
 		const creds = await graphCredentials(this);
 		const clientState = clientStateFor(String(creds.notificationSecret ?? ''), path);

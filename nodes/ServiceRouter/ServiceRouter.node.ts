@@ -1,10 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { CatalogError, catalogFromParameters, parseCatalog, parseCatalogInput, type Catalog } from '../../lib/catalog';
-import { listPractitioners, matchPayment, routeBooking, type RouteResult } from '../../lib/routing';
+import { etagMatches, listingVersion, listPractitioners, matchPayment, routeBooking, type RouteResult } from '../../lib/routing';
 import { catalogFields } from './catalogFields';
 import { JOTFORM_CREDENTIAL } from './jotformTransport';
 import { verifyAndRouteForm } from './verifyForm';
+import { recordFirstTime } from '../shared/dedupe';
 
 export const FORM_OUTPUTS = ['mini_intake', 'medical_history', 'gaps_assessment', 'weight_loss', 'mental_health', 'equine_therapy', 'waitlist'];
 const DEFAULT_SERVICE_OUTPUTS = 'alternative-medicine, gaps-coaching, weight-loss, counseling, equine-therapy';
@@ -20,8 +21,19 @@ const configuredOutputs = `(p) => {
 		return ['Mini Intake', 'Medical History', 'GAPS Assessment', 'Weight Loss', 'Mental Health', 'Equine Therapy', 'Waitlist', 'Unrouted'].map(o);
 	}
 	if (p.operation === 'defineCatalog') return [o('Catalog')];
+	if (p.operation === 'listPractitioners') return [o('Main'), o('Unrouted'), o('Not Modified')];
 	return [o('Main'), o('Unrouted')];
 }`;
+
+/** `eventId|changeKey` (or `eventId|deleted`) of a Graph trigger item; undefined for other inputs. */
+function eventVersionKey(json: IDataObject): string | undefined {
+	const event = json.event as IDataObject | undefined;
+	const eventId = json.eventId ?? event?.id;
+	if (typeof eventId !== 'string' || !eventId) return undefined;
+	if (json.changeType === 'deleted') return `${eventId}|deleted`;
+	const version = event?.changeKey ?? event?.lastModifiedDateTime;
+	return typeof version === 'string' && version ? `${eventId}|${version}` : undefined;
+}
 
 export class ServiceRouter implements INodeType {
 	description: INodeTypeDescription = {
@@ -75,6 +87,23 @@ export class ServiceRouter implements INodeType {
 				type: 'string',
 				default: '={{ $json.query?.service ?? $json.service }}',
 				description: 'Service key or name',
+				displayOptions: { show: { operation: ['listPractitioners'] } },
+			},
+			{
+				displayName: 'Each Event Version Once',
+				name: 'eventVersionOnce',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether a calendar event version (event ID and change key, or its deletion) already routed by an earlier execution is dropped. Recorded in n8n’s deduplication store, which every n8n process shares, so a notification Graph delivered twice — to main and to a webhook process — books once.',
+				displayOptions: { show: { operation: ['routeBooking'] } },
+			},
+			{
+				displayName: 'If-None-Match',
+				name: 'ifNoneMatch',
+				type: 'string',
+				default: '={{ $json.headers?.["if-none-match"] ?? "" }}',
+				description: 'The browser’s If-None-Match header. When it names the listing’s current version, the item goes to Not Modified (answer 304, no body).',
 				displayOptions: { show: { operation: ['listPractitioners'] } },
 			},
 			{
@@ -144,6 +173,7 @@ export class ServiceRouter implements INodeType {
 				return [...keys, 'freeConsultation', 'cancellation', 'unrouted'];
 			}
 			if (operation === 'routeForm') return [...FORM_OUTPUTS, 'unrouted'];
+			if (operation === 'listPractitioners') return ['main', 'unrouted', 'notModified'];
 			return ['main', 'unrouted'];
 		})();
 		const outputs: INodeExecutionData[][] = outputNames.map(() => []);
@@ -153,8 +183,20 @@ export class ServiceRouter implements INodeType {
 			put('unrouted', { reason, detail, operation, input: original }, i);
 		};
 
+		// Event versions already routed (by any n8n process) are dropped before routing.
+		const versionKeys = items.map((item) => (operation === 'routeBooking' ? eventVersionKey(item.json) : undefined));
+		const fresh = operation === 'routeBooking' && this.getNodeParameter('eventVersionOnce', 0, true) === true
+			? await recordFirstTime(this, [...new Set(versionKeys.filter((k): k is string => k !== undefined))], 5_000)
+			: undefined;
+
 		for (let i = 0; i < items.length; i++) {
 			const input = items[i].json;
+			const versionKey = versionKeys[i];
+			if (fresh && versionKey !== undefined) {
+				if (!fresh.has(versionKey)) continue;
+				// The same version twice in one execution: the first one only.
+				fresh.delete(versionKey);
+			}
 			let catalog: Catalog;
 			try {
 				catalog = parseCatalogInput(this.getNodeParameter('catalog', i, '') as unknown);
@@ -208,9 +250,17 @@ export class ServiceRouter implements INodeType {
 				case 'matchPayment':
 					result = matchPayment(catalog, (payload.body as IDataObject) ?? payload);
 					break;
-				case 'listPractitioners':
-					result = listPractitioners(catalog, this.getNodeParameter('service', i, '') as string, this.getNodeParameter('kind', i, 'followUp') as 'followUp' | 'freeConsultation');
-					break;
+				case 'listPractitioners': {
+					const listed = listPractitioners(catalog, this.getNodeParameter('service', i, '') as string, this.getNodeParameter('kind', i, 'followUp') as 'followUp' | 'freeConsultation');
+					if (!listed.ok) {
+						result = listed;
+						break;
+					}
+					const version = listingVersion(listed.value);
+					if (etagMatches(String(this.getNodeParameter('ifNoneMatch', i, '') ?? ''), version)) put('notModified', { version }, i);
+					else put('main', { ...(listed.value as unknown as IDataObject), version }, i);
+					continue;
+				}
 				default:
 					throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}".`);
 			}

@@ -10,6 +10,7 @@ import type { Catalog } from '../../lib/catalog';
 import { checkSubmission } from '../../lib/jotform';
 import { routeForm, type Routed, type RoutedForm, type Unrouted } from '../../lib/routing';
 import { fetchSubmission, formQuestions, jotFormAccount } from './jotformTransport';
+import { recordFirstTime } from '../shared/dedupe';
 
 export type Rejection = { ok: false; rejected: true; reason: string; detail: string; submissionId?: string };
 /** Routed, rejected, or a verified submission that needs a person (Unrouted with its id). */
@@ -40,8 +41,8 @@ export async function verifyAndRouteForm(ctx: IExecuteFunctions, catalog: Catalo
 	if (!check.ok) return reject(check.reason, check.detail, submissionId);
 	const questions = await formQuestions(ctx, account, String(sub.form_id), i);
 	// Recorded before routing, so a replayed submission that needs a person (unreadable, unidentifiable) alerts once, not per POST.
-	const seen = await ctx.helpers.checkProcessedAndRecord([submissionId], 'workflow', { mode: 'entries', maxEntries: 100_000 });
-	if (!seen.new.length) return reject('already_processed', `Submission ${submissionId} was processed before; a second delivery changes nothing.`, submissionId);
+	const fresh = await recordFirstTime(ctx, [submissionId], 100_000);
+	if (!fresh.size) return reject('already_processed', `Submission ${submissionId} was processed before; a second delivery changes nothing.`, submissionId);
 	const routed = routeForm(catalog, { submission: sub, questions, apiDomain: account.apiDomain });
 	return routed.ok ? routed : { ...routed, submissionId };
 }

@@ -1,8 +1,9 @@
 /**
- * Booking path vs a bare n8n webhook, side by side on the same n8n in the same run (regular mode,
- * then queue mode): acknowledgement p50/p99 at 1, 10, 50 and 100 requests in flight, completions
- * per second, CPU of n8n's main process per request, MediRecords and Graph calls per booking and
- * per duplicate, peak main-process memory. Writes harness/.run/throughput.json and bench/results.json.
+ * Booking path and website endpoint vs a bare n8n webhook, side by side on the same n8n in the same
+ * run (regular mode, then queue mode with a webhook process in front): acknowledgement p50/p99 at 1,
+ * 10, 50 and 100 requests in flight, completions per second, CPU of n8n's main process (and of the
+ * other n8n processes) per request, MediRecords and Graph calls per booking and per duplicate, peak
+ * main-process memory. Writes harness/.run/throughput.json and bench/results.json.
  *
  * The bare workflow is a Webhook (202 on receipt) and one HTTP Request to a local sink: the least
  * a workflow that acknowledges and then calls out can cost. A booking is one Graph notification
@@ -20,6 +21,9 @@ import { appointmentFor, calendlyEvent, newPatient } from '../e2e/scenarios';
 const LEVELS = (process.env.BENCH_LEVELS ?? '1,10,50,100').split(',').map(Number);
 const PER_LEVEL = Number(process.env.BENCH_REQUESTS ?? 100);
 const MODES = (process.env.BENCH_MODES ?? 'regular,queue').split(',') as Array<'regular' | 'queue'>;
+type Kind = 'bare' | 'booking' | 'website';
+// BENCH_KINDS=booking: only the booking path (for a CPU profile of it alone).
+const KINDS = (process.env.BENCH_KINDS ?? 'bare,booking,website').split(',') as Kind[];
 const MAILBOXES = ['dr-dia', 'dr-shivani', 'nurse', 'ramona'].map((k) => PRACTITIONERS.find((p) => p.key === k)!.mailbox);
 
 interface Level {
@@ -30,7 +34,7 @@ interface Level {
 	answered503: number;
 	completedPerSec: number;
 	mainCpuMsPerRequest: number;
-	workerCpuMsPerRequest?: number;
+	otherProcessesCpuMsPerRequest?: number;
 }
 
 const quantile = (xs: number[], q: number) => {
@@ -54,14 +58,21 @@ async function drive(count: number, inFlight: number, send: (i: number) => Promi
 	return out;
 }
 
-async function measure(w: World, sink: AlertInbox, level: number, kind: 'bare' | 'booking', peak: { rss: number }): Promise<Level> {
+async function measure(w: World, sink: AlertInbox, level: number, kind: Kind, peak: { rss: number }): Promise<Level> {
 	const cpu0 = w.n8n.cpuMs();
 	const t0 = performance.now();
 	let acks: Array<{ status: number; ms: number }>;
-	if (kind === 'bare') {
+	if (kind === 'website') {
+		// The website's GET: the answer is the completion.
+		acks = await drive(PER_LEVEL, level, async (i) => {
+			const res = await fetch(`${w.n8n.publicUrl}/webhook/service-calendars?service=${['gaps-coaching', 'weight-loss', 'alternative-medicine'][i % 3]}`, { headers: { Origin: 'https://www.wholehealthclinic.example' } });
+			await res.text();
+			return res.status;
+		});
+	} else if (kind === 'bare') {
 		const before = sink.alerts.length;
 		const tag = `${level}-${Date.now()}`;
-		acks = await drive(PER_LEVEL, level, async (i) => (await fetch(`${w.n8n.url}/webhook/bench-bare`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: `${tag}-${i}` }) })).status);
+		acks = await drive(PER_LEVEL, level, async (i) => (await fetch(`${w.n8n.publicUrl}/webhook/bench-bare`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: `${tag}-${i}` }) })).status);
 		await waitFor('bare executions', () => sink.alerts.length - before >= acks.filter((a) => a.status < 300).length, 300_000, 50);
 	} else {
 		w.graph.notify = false;
@@ -89,7 +100,7 @@ async function measure(w: World, sink: AlertInbox, level: number, kind: 'bare' |
 		answered503: acks.filter((a) => a.status === 503).length,
 		completedPerSec: Math.round((ok.length / seconds) * 10) / 10,
 		mainCpuMsPerRequest: Math.round((cpu1[0] - cpu0[0]) / PER_LEVEL),
-		...(cpu1.length > 1 ? { workerCpuMsPerRequest: Math.round(cpu1.slice(1).reduce((a, c, i) => a + c - cpu0[i + 1], 0) / PER_LEVEL) } : {}),
+		...(cpu1.length > 1 ? { otherProcessesCpuMsPerRequest: Math.round(cpu1.slice(1).reduce((a, c, i) => a + c - cpu0[i + 1], 0) / PER_LEVEL) } : {}),
 	};
 }
 
@@ -127,7 +138,12 @@ describe.each(MODES)('booking path vs bare webhook (%s mode)', (mode) => {
 	beforeAll(async () => {
 		sink = await new AlertInbox().start();
 		const bare = JSON.parse(readFileSync(path.join(ROOT, 'bench', 'bare-webhook.json'), 'utf8').replace('__SINK_URL__', `${sink.url}/alerts`));
-		w = await startWorld(`bench-${mode}`, mode, packPackage(), { extraWorkflows: [bare] });
+		// BENCH_CPU_PROF=<dir>: n8n's processes write V8 CPU profiles there when they stop (node --cpu-prof).
+		// BENCH_N8N_ENV='NAME=value,…': n8n settings to compare (e.g. expression engine pool size).
+		const extraEnv: Record<string, string> = Object.fromEntries((process.env.BENCH_N8N_ENV ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]));
+		if (process.env.BENCH_CPU_PROF) extraEnv.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}`;
+		// Queue mode as it scales: main + a webhook process (the traffic goes to it) + a worker.
+		w = await startWorld(`bench-${mode}`, mode, packPackage(), { extraWorkflows: [bare], extraEnv, ...(mode === 'queue' ? { webhookProcesses: 1 } : {}) });
 		await waitFor('subscriptions', () => w.graph.subscriptions.size === 8, 120_000, 500);
 	}, 600_000);
 	afterAll(async () => {
@@ -138,11 +154,19 @@ describe.each(MODES)('booking path vs bare webhook (%s mode)', (mode) => {
 	test('measure', async () => {
 		const peak = { rss: 0 };
 		const idleRss = w.n8n.rssMiB();
-		// Warm both paths (first executions compile and cache).
-		await measure(w, sink, 5, 'bare', peak);
-		await measure(w, sink, 5, 'booking', peak);
-		const rows: Record<string, { bare: Level; booking: Level }> = {};
-		for (const level of LEVELS) rows[level] = { bare: await measure(w, sink, level, 'bare', peak), booking: await measure(w, sink, level, 'booking', peak) };
+		// Warm every path (first executions compile and cache).
+		for (const kind of KINDS) await measure(w, sink, 5, kind, peak);
+		const rows: Record<string, { bare: Level; booking: Level; website: Level }> = {};
+		for (const level of LEVELS) {
+			const row: Partial<Record<Kind, Level>> = {};
+			for (const kind of KINDS) row[kind] = await measure(w, sink, level, kind, peak);
+			rows[level] = row as { bare: Level; booking: Level; website: Level };
+		}
+		if (KINDS.length < 3) {
+			// A profiling run (BENCH_KINDS): no ratios.
+			results[mode] = { levels: rows };
+			return;
+		}
 		const calls = await callsPerBooking(w);
 		const at50 = rows[50] ?? rows[LEVELS[LEVELS.length - 1]];
 		results[mode] = {
@@ -154,6 +178,7 @@ describe.each(MODES)('booking path vs bare webhook (%s mode)', (mode) => {
 				bookingAckP99VsBareAt50: Math.round((at50.booking.ackP99Ms / at50.bare.ackP99Ms) * 100) / 100,
 				bookingsPerSecVsBare: Math.round((Math.min(...LEVELS.map((l) => rows[l].booking.completedPerSec / rows[l].bare.completedPerSec)) * 100)) / 100,
 				mainCpuPerBookingVsBare: Math.round((at50.booking.mainCpuMsPerRequest / Math.max(1, at50.bare.mainCpuMsPerRequest)) * 100) / 100,
+				websitePerSecVsBare: Math.round((Math.min(...LEVELS.map((l) => rows[l].website.completedPerSec / rows[l].bare.completedPerSec)) * 100)) / 100,
 			},
 		};
 		process.stdout.write(`\n${mode}: ${JSON.stringify(results[mode], null, 1)}\n`);

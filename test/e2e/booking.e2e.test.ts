@@ -7,7 +7,8 @@ import { appointmentFor, appointmentsFor, book, calendlyEvent, newPatient, nextS
 const MODE = (process.env.E2E_MODE as 'regular' | 'queue') ?? 'regular';
 let w: World;
 beforeAll(async () => {
-	w = await startWorld(`e2e-${MODE}`, MODE, packPackage());
+	// Queue mode as n8n scales webhook intake: main + one `n8n webhook` process (Graph calls it) + a worker.
+	w = await startWorld(`e2e-${MODE}`, MODE, packPackage(), MODE === 'queue' ? { webhookProcesses: 1 } : {});
 }, 600_000);
 afterAll(async () => stopWorld(w));
 
@@ -217,6 +218,29 @@ describe(`booking processor in real n8n ${N8N_VERSION} (${MODE} mode)`, () => {
 		}
 		for (const e of run.result.events) expect(appointmentsFor(w, e.id)).toHaveLength(1);
 		expect([...byMarker.values()].every((n) => n === 1)).toBe(true);
+	});
+
+	(MODE === 'queue' ? test : test.skip)('a webhook process in front: it answers Graph’s handshake; one notification delivered to it and to main books once', async () => {
+		const sub = w.graph.subscriptionsFor(mailbox('dr-dia'))[0];
+		// Graph created the subscription only after the webhook process answered its validation handshake.
+		expect(sub.notificationUrl.startsWith(`${w.n8n.webhookUrls[0]}/webhook/`)).toBe(true);
+		const p = newPatient('twice');
+		w.graph.notify = false;
+		const ev = w.graph.createEvent(mailbox('dr-dia'), calendlyEvent(mailbox('dr-dia'), 'Alternative Medicine Follow-up', p));
+		w.graph.notify = true;
+		const body = { value: [w.graph.notificationFor(sub, ev.id, 'created')] };
+		const searchesBefore = w.mr.state.requests.filter((r) => r.path === '/v1/patients/search').length;
+		const viaMain = sub.notificationUrl.replace(w.n8n.webhookUrls[0], w.n8n.url);
+		const answers = await Promise.all([w.graph.deliver(sub.notificationUrl, body), w.graph.deliver(viaMain, body), w.graph.deliver(sub.notificationUrl, body), w.graph.deliver(viaMain, body)]);
+		expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202]);
+		await waitFor('the appointment', () => appointmentFor(w, ev.id), 60_000);
+		// Give any second execution time to finish before counting.
+		await new Promise((r) => setTimeout(r, 4000));
+		expect(appointmentsFor(w, ev.id)).toHaveLength(1);
+		expect(patientsByEmail(w, p.email)).toHaveLength(1);
+		// Only one execution reached MediRecords (a new patient: one search by email, one by name and
+		// date of birth); the other process's execution was dropped at Route Booking.
+		expect(w.mr.state.requests.filter((r) => r.path === '/v1/patients/search').length - searchesBefore).toBe(2);
 	});
 
 	test('upkeep after Graph silently dropped a subscription recreates it', async () => {

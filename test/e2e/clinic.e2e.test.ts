@@ -133,6 +133,23 @@ describe(`forms, waitlist, payments and the website endpoint in real n8n ${N8N_V
 		expect(unknown.status).toBe(404);
 	});
 
+	test('the website endpoint revalidates: ETag and Cache-Control on the listing, 304 without a body while nothing changed', async () => {
+		const url = `${w.n8n.url}/webhook/service-calendars?service=alternative-medicine`;
+		const first = await fetch(url, { headers: { Origin: 'https://www.wholehealthclinic.example' } });
+		const etag = first.headers.get('etag');
+		expect(first.status).toBe(200);
+		expect(first.headers.get('cache-control')).toBe('public, max-age=300');
+		expect(etag).toMatch(/^"[\w-]{22}"$/);
+		expect(((await first.json()) as { version: string }).version).toBe(etag!.slice(1, -1));
+		const again = await fetch(url, { headers: { Origin: 'https://www.wholehealthclinic.example', 'If-None-Match': etag! } });
+		expect(again.status).toBe(304);
+		expect(again.headers.get('etag')).toBe(etag);
+		expect(again.headers.get('access-control-allow-origin')).toBe('https://www.wholehealthclinic.example');
+		expect(await again.text()).toBe('');
+		const other = await fetch(`${w.n8n.url}/webhook/service-calendars?service=gaps-coaching`, { headers: { 'If-None-Match': etag! } });
+		expect(other.status).toBe(200);
+	});
+
 	describe('patient records change only on proof', () => {
 		const hookFor = (formId: string) => [...(w.jotform.webhooks.get(formId)?.values() ?? [])][0];
 		const mrWrites = () => w.mr.state.requests.filter((r) => r.method !== 'GET' && r.path.startsWith('/v1/patients')).length;

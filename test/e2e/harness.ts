@@ -33,6 +33,8 @@ export interface N8nOptions {
 	port?: number;
 	/** Where the Service Catalog sends ops alerts in this install (stamped at import). */
 	opsAlertUrl?: string;
+	/** Queue mode: `n8n webhook` processes in front (production webhook intake off main); WEBHOOK_URL points at the first. */
+	webhookProcesses?: number;
 	/** More workflows to import and publish beside the shipped ones (the benchmark's bare webhook). */
 	extraWorkflows?: Array<{ id: string; name: string }>;
 	mode: 'regular' | 'queue';
@@ -84,6 +86,7 @@ export class N8n {
 	readonly userFolder: string;
 	private port: number;
 	private brokerPort = 0;
+	private webhookPorts: number[] = [];
 	private procs: ChildProcess[] = [];
 	readonly logs: string[] = [];
 
@@ -96,6 +99,16 @@ export class N8n {
 		return `http://127.0.0.1:${this.port}`;
 	}
 
+	/** The webhook processes' base URLs (queue mode with webhook processes), else empty. */
+	get webhookUrls(): string[] {
+		return this.webhookPorts.map((p) => `http://127.0.0.1:${p}`);
+	}
+
+	/** Where Graph, JotForm and Stripe send their webhooks: the first webhook process, else main. */
+	get publicUrl(): string {
+		return this.webhookUrls[0] ?? this.url;
+	}
+
 	env(): NodeJS.ProcessEnv {
 		const o = this.opts;
 		const base: Record<string, string> = {
@@ -106,7 +119,7 @@ export class N8n {
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
 			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort || this.port + 1),
 			N8N_HOST: '127.0.0.1',
-			WEBHOOK_URL: `${this.url}/`,
+			WEBHOOK_URL: `${this.publicUrl}/`,
 			N8N_EDITOR_BASE_URL: `${this.url}/`,
 			N8N_ENCRYPTION_KEY: 'e2e-encryption-key-not-for-production',
 			N8N_DIAGNOSTICS_ENABLED: 'false',
@@ -200,6 +213,7 @@ export class N8n {
 	async start(): Promise<void> {
 		if (!this.opts.port) this.port = await freePort();
 		this.brokerPort = await freePort();
+		if (this.opts.mode === 'queue') this.webhookPorts = await Promise.all(Array.from({ length: this.opts.webhookProcesses ?? 0 }, () => freePort()));
 		this.spawnN8n(['start'], 'main');
 		// Readiness, not liveness: n8n answers /healthz before its database and webhooks are ready.
 		await this.waitHealthy(`${this.url}/healthz/readiness`, 240_000);
@@ -212,16 +226,29 @@ export class N8n {
 				this.procs.push(p);
 				await this.waitHealthy(`http://127.0.0.1:${port}/healthz/readiness`, 120_000);
 			}
+			for (const [i, port] of this.webhookPorts.entries()) {
+				const p = spawn(NODE24, [N8N_BIN, 'webhook'], { env: { ...this.env(), N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await freePort()) }, stdio: ['ignore', 'pipe', 'pipe'] });
+				p.stdout!.on('data', (b: Buffer) => this.logs.push(`[webhook${i}] ${b}`));
+				p.stderr!.on('data', (b: Buffer) => this.logs.push(`[webhook${i}] ${b}`));
+				this.procs.push(p);
+				await this.waitHealthy(`http://127.0.0.1:${port}/healthz/readiness`, 120_000);
+			}
 		}
 	}
 
 	/** Is n8n ready (database connected and migrated) right now? */
+	/** Are main and every webhook process ready (database connected and migrated) right now? */
 	async ready(): Promise<boolean> {
-		try {
-			return (await fetch(`${this.url}/healthz/readiness`, { signal: AbortSignal.timeout(10_000) })).ok;
-		} catch {
-			return false;
-		}
+		const answers = await Promise.all(
+			[this.url, ...this.webhookUrls].map(async (base) => {
+				try {
+					return (await fetch(`${base}/healthz/readiness`, { signal: AbortSignal.timeout(10_000) })).ok;
+				} catch {
+					return false;
+				}
+			}),
+		);
+		return answers.every(Boolean);
 	}
 
 	private async waitHealthy(url: string, ms: number): Promise<void> {

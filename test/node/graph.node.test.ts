@@ -295,6 +295,14 @@ describe('subscription upkeep', () => {
 		for (const s of g.subscriptions.values()) expect(Date.parse(s.expirationDateTime) - Date.now()).toBeGreaterThan(6 * 86_400_000);
 	});
 
+	test('without a Webhook Base URL it subscribes at n8n’s webhook URL (WEBHOOK_URL), not the editor’s, as the trigger does', async () => {
+		upkeepNode.parameters = { source: 'list', mailboxes: DIA, path: 'graph-calendar', webhookBaseUrl: '', renewWithinHours: 36, lifetimeMinutes: 10070, fallbackLifetimeMinutes: 4230, deleteOrphans: true, handshakeRetries: 0 };
+		const overrides = { ...host.overrides, instanceBaseUrl: 'https://editor.clinic.example/', webhookWaitingBaseUrl: `${host.baseUrl}/webhook-waiting` };
+		const r = await runNode({ type: 'graphSubscriptionUpkeep', parameters: {} }, [{}], { workflow: upkeepWorkflow, node: upkeepNode, overrides });
+		expect(r.error).toBeUndefined();
+		expect(g.subscriptionsFor(DIA).map((s) => s.notificationUrl)).toEqual([`${host.baseUrl}/webhook/graph-calendar`]);
+	});
+
 	test('falls back to a shorter lifetime when Graph answers "beyond allowed max"', async () => {
 		g.maxLifetimeMinutes = 4230;
 		const r = await upkeep();

@@ -198,6 +198,19 @@ describe('Appointment', () => {
 		expect(sb.state.appointments.size).toBe(1);
 	});
 
+	test('for a patient created moments ago the reference lookup is skipped; a duplicate run is still booked once', async () => {
+		const pid = await patient();
+		const ref = 'AAMkAGI2TG93AAA=event-new-patient';
+		const before = sb.state.requests.length;
+		const [first] = ok(await mr(createParams(pid, { durationMinutes: 30 }, { externalReference: ref, patientIsNew: true })));
+		expect(first.action).toBe('created');
+		expect(sb.state.requests.slice(before).map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/g, '{id}')}`).filter((r) => !r.includes('code-system'))).toEqual(['POST /v1/practices/{id}/appointments']);
+		// The same booking again, as a duplicate execution would: MediRecords refuses the slot and the node finds its twin.
+		const [again] = ok(await mr(createParams(pid, { durationMinutes: 30 }, { externalReference: ref, patientIsNew: true })));
+		expect(again).toMatchObject({ action: 'existing', id: first.id });
+		expect(sb.state.appointments.size).toBe(1);
+	});
+
 	test('a double booking is refused by MediRecords with an actionable message', async () => {
 		const a = await patient('a@example.com');
 		const b = await patient('b@example.com', 'Other');

@@ -27,6 +27,7 @@ test('the canvas shows one output per service plus Free Consultation, Cancellati
 	]);
 	expect(outputsOf('routeForm')).toEqual(['Mini Intake', 'Medical History', 'GAPS Assessment', 'Weight Loss', 'Mental Health', 'Equine Therapy', 'Waitlist', 'Unrouted']);
 	expect(outputsOf('matchPayment')).toEqual(['Main', 'Unrouted']);
+	expect(outputsOf('listPractitioners')).toEqual(['Main', 'Unrouted', 'Not Modified']);
 });
 
 test('Define Catalog checks the catalog and attaches it to every item', async () => {
@@ -66,6 +67,23 @@ test('Route Booking sends each booking to its service output, unrouted ones with
 	expect(counseling).toHaveLength(0);
 	expect(equine).toHaveLength(0);
 	expect(weight[0].json).not.toHaveProperty('catalog');
+});
+
+test('Route Booking routes each event version once, across executions (n8n’s deduplication store)', async () => {
+	const ev = (changeKey: string) => ({ ...graphEvent({ subject: 'Weight Loss Follow-up', mailbox: 'dr.dia@clinic.example', id: 'AAMk-once-1' }), changeKey });
+	const item = (changeKey: string, changeType = 'created') => ({ changeType, mailbox: 'dr.dia@clinic.example', eventId: 'AAMk-once-1', event: ev(changeKey), catalog });
+	const params = { operation: 'routeBooking', catalog: '={{ $json.catalog }}', serviceOutputs: 'weight-loss' };
+	const routed = (r: Awaited<ReturnType<typeof router>>) => r.outputs.flat().map((i) => `${i.json.changeType}:${(i.json.sourceIds as IDataObject | undefined)?.changeKey ?? i.json.eventId}`);
+	// The same version twice in one POST and again in a second execution (Graph retrying, another n8n process): once.
+	expect((await router(params, [item('v1'), item('v1')])).outputs[0]).toHaveLength(1);
+	expect(routed(await router(params, [item('v1')]))).toEqual([]);
+	// A real change is a new version; a deletion is routed once too.
+	expect((await router(params, [item('v2')])).outputs[0]).toHaveLength(1);
+	const del = { changeType: 'deleted', mailbox: 'dr.dia@clinic.example', eventId: 'AAMk-once-1', catalog };
+	expect((await router(params, [del, del])).outputs[2]).toHaveLength(1);
+	expect((await router(params, [del])).outputs[2]).toHaveLength(0);
+	// Switched off, every item is routed.
+	expect((await router({ ...params, eventVersionOnce: false }, [item('v2')])).outputs[0]).toHaveLength(1);
 });
 
 test('without a catalog the node says where it should come from', async () => {
@@ -138,4 +156,14 @@ test('Match Payment and List Practitioners through n8n', async () => {
 
 	const list = await router({ operation: 'listPractitioners', catalog: '={{ $json.catalog }}', service: '={{ $json.query.service }}', kind: 'followUp' }, [{ query: { service: 'weight-loss' }, catalog }]);
 	expect((list.outputs[0][0].json.practitioners as IDataObject[]).map((p) => p.key)).toEqual(['dr-dia', 'dr-shivani', 'nurse']);
+	const version = String(list.outputs[0][0].json.version);
+	expect(version).toMatch(/^[\w-]{22}$/);
+
+	// A browser revalidating with the version it holds: Not Modified, no listing.
+	const again = await router({ operation: 'listPractitioners', catalog: '={{ $json.catalog }}', service: '={{ $json.query.service }}', kind: 'followUp' }, [{ query: { service: 'weight-loss' }, headers: { 'if-none-match': `W/"${version}"` }, catalog }]);
+	expect(again.outputs[0]).toHaveLength(0);
+	expect(again.outputs[2].map((i) => i.json)).toEqual([{ version }]);
+	const other = await router({ operation: 'listPractitioners', catalog: '={{ $json.catalog }}', service: '={{ $json.query.service }}', kind: 'followUp' }, [{ query: { service: 'gaps-coaching' }, headers: { 'if-none-match': `"${version}"` }, catalog }]);
+	expect(other.outputs[0]).toHaveLength(1);
+	expect(other.outputs[0][0].json.version).not.toBe(version);
 });

@@ -1,6 +1,6 @@
 import { catalogFromParameters, CatalogError, parseCatalog, type Catalog } from '../../lib/catalog';
 import { toE164, toIsoDate, splitName } from '../../lib/patientFields';
-import { listPractitioners, matchPayment, readAnswers, routeBooking, routeForm } from '../../lib/routing';
+import { etagMatches, listingVersion, listPractitioners, matchPayment, readAnswers, routeBooking, routeForm } from '../../lib/routing';
 import { checkSubmission, readQuestions, recogniseQuestions } from '../../lib/jotform';
 import { APPOINTMENT_TYPES, PRACTITIONERS } from '../../sandbox/seed';
 import { buildSubmission, questionsContent } from '../../sandbox/services';
@@ -290,5 +290,29 @@ describe('patient field normalisation', () => {
 	test('names and Calendly body answers', () => {
 		expect(splitName('Ana María de la Cruz')).toEqual({ firstName: 'Ana', lastName: 'María de la Cruz' });
 		expect(readAnswers('Phone: 0400\n\nWhy?\nBecause')).toEqual([{ question: 'Phone', answer: '0400' }, { question: 'Why?', answer: 'Because' }]);
+	});
+});
+
+describe('listing versions (ETag)', () => {
+	test('If-None-Match matches the current version strong, weak, in a list or as *; nothing else', () => {
+		const v = 'abcDEF0123456789_-abcd';
+		expect(etagMatches(`"${v}"`, v)).toBe(true);
+		expect(etagMatches(`W/"${v}"`, v)).toBe(true);
+		expect(etagMatches(`"old", W/"${v}"`, v)).toBe(true);
+		expect(etagMatches('*', v)).toBe(true);
+		expect(etagMatches(v, v)).toBe(false);
+		expect(etagMatches('"other"', v)).toBe(false);
+		expect(etagMatches('', v)).toBe(false);
+		expect(etagMatches(`"${v}", `.repeat(200), v)).toBe(false);
+	});
+
+	test('the version changes with the listing and only with it', () => {
+		const a = listPractitioners(catalog, 'gaps-coaching');
+		const b = listPractitioners(catalog, 'gaps-coaching');
+		const c = listPractitioners(catalog, 'weight-loss');
+		if (!a.ok || !b.ok || !c.ok) throw new Error('listing failed');
+		expect(listingVersion(a.value)).toBe(listingVersion(b.value));
+		expect(listingVersion(a.value)).not.toBe(listingVersion(c.value));
+		expect(listingVersion({ ...a.value, prices: { ...a.value.prices, followUp: 80 } })).not.toBe(listingVersion(a.value));
 	});
 });

@@ -1,10 +1,12 @@
-import { readFileSync } from 'fs';
+import { execFileSync } from 'child_process';
+import { mkdtempSync, readFileSync } from 'fs';
+import { tmpdir } from 'os';
 import path from 'path';
 import { parse } from 'yaml';
 
 const ROOT = path.resolve(__dirname, '../..');
 const read = (f: string) => readFileSync(path.join(ROOT, f), 'utf8');
-const compose = parse(read('docker-compose.yml')) as { services: Record<string, { image?: string; build?: { dockerfile: string }; environment?: Record<string, string>; command?: string }> };
+const compose = parse(read('docker-compose.yml')) as { services: Record<string, { image?: string; build?: { dockerfile: string }; environment?: Record<string, string>; command?: string; healthcheck?: { test: string[] } }> };
 const envExample = read('.env.example');
 const documented = new Set([...envExample.matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]));
 const harnessN8n = JSON.parse(read('harness/package.json')).dependencies.n8n as string;
@@ -33,6 +35,30 @@ describe('docker-compose.yml', () => {
 			expect(s.environment).toMatchObject({ EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_HOST: 'redis', DB_TYPE: 'postgresdb', EXECUTIONS_DATA_PRUNE: 'true', EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none', N8N_PROTOCOL: 'https' });
 			expect(s.environment?.WEBHOOK_URL).toMatch(/^https:\/\//);
 		}
+	});
+});
+
+describe('scale-out', () => {
+	test('a webhook process takes /webhook/* from Caddy; main, worker and webhook process are checked for readiness, not liveness', () => {
+		const { n8n, 'n8n-worker': worker, 'n8n-webhook': webhook } = compose.services;
+		expect(webhook.command).toBe('webhook');
+		expect(webhook.environment).toMatchObject({ EXECUTIONS_MODE: 'queue' });
+		for (const s of [n8n, worker, webhook]) expect(s.healthcheck?.test.join(' ')).toMatch(/\/healthz\/readiness/);
+		const caddy = read('deploy/Caddyfile');
+		expect(caddy).toMatch(/handle \/webhook\/\* \{\s*reverse_proxy n8n-webhook:5678/);
+		expect(caddy).toMatch(/handle \{\s*reverse_proxy n8n:5678/);
+	});
+
+	test('the shipped catalog names no machine: its ops alert URL is set per install at import', () => {
+		const out = mkdtempSync(path.join(tmpdir(), 'wf-'));
+		execFileSync('node', [path.join(ROOT, 'scripts/prepare-workflows.js'), '--ops-alert-url', 'https://ops.example/hook', path.join(ROOT, 'workflows'), out]);
+		const stamped = JSON.parse(readFileSync(path.join(out, 'service-catalog.json'), 'utf8')) as { nodes: Array<{ parameters: { operation?: string; clinic?: { opsAlertUrl?: string; name?: string } } }> };
+		const clinic = stamped.nodes.find((n) => n.parameters.operation === 'defineCatalog')!.parameters.clinic!;
+		expect(clinic).toMatchObject({ opsAlertUrl: 'https://ops.example/hook', name: 'Whole Health Clinic' });
+		expect(() => execFileSync('node', [path.join(ROOT, 'scripts/prepare-workflows.js'), '--ops-alert-url', 'not a url', path.join(ROOT, 'workflows'), out], { stdio: 'pipe' })).toThrow();
+		const catalog = read('workflows/service-catalog.json');
+		expect(catalog).not.toMatch(/127\.0\.0\.1|localhost|:\d{4}\//);
+		expect(read('docker-compose.yml')).toMatch(/--ops-alert-url \\"\$\$OPS_ALERT_URL\\"/);
 	});
 });
 

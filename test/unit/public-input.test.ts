@@ -1,3 +1,4 @@
+import { ADVERSARIAL, PARSERS } from '../helpers/adversarial';
 import { redact } from '../../lib/medirecordsMapping';
 import { cleanEmail, splitName, toE164, toIsoDate } from '../../lib/patientFields';
 import { boundValue, isPlausibleName, plausibleEmail, redactText, stripHtml } from '../../lib/publicInput';
@@ -18,54 +19,12 @@ function nestingDepth(value: unknown): number {
 	return max;
 }
 
-const N = 200_000;
-const ADVERSARIAL: Record<string, string> = {
-	'dot run': 'a@' + '.'.repeat(N),
-	'@ run': '@'.repeat(N),
-	'@ and dots': ('a.' + '@').repeat(N / 3),
-	'colon lines': (':'.repeat(100) + '\n').repeat(N / 101),
-	'one colon line': 'Question' + ':'.repeat(N),
-	'< run': '<'.repeat(N),
-	'<a run': '<a'.repeat(N / 2),
-	'& run': '&'.repeat(N),
-	'U+2028 lines': 'Q: A\u2028'.repeat(N / 5),
-	'digits and spaces': '1 '.repeat(N / 2) + 'x',
-	'digit dash': '1-'.repeat(N / 2),
-	'x ext': 'x1'.repeat(N / 2),
-	'letters': 'a'.repeat(N),
-	'emails': 'a@b.c '.repeat(N / 6),
-};
-
-const catalog = shippedCatalog();
-const PARSERS: Array<[string, (s: string) => unknown]> = [
-	['cleanEmail', cleanEmail],
-	['plausibleEmail', plausibleEmail],
-	['toE164', (s) => toE164(s)],
-	['toIsoDate', (s) => toIsoDate(s)],
-	['splitName', splitName],
-	['isPlausibleName', isPlausibleName],
-	['stripHtml', stripHtml],
-	['readAnswers', readAnswers],
-	['redact', (s) => redact(s, ['Ng', 'Li', 'ana@example.com', '+61400111222', s.slice(0, 50)])],
-	['redactText', (s) => redactText(s, [s.slice(0, 3)])],
-	['submittedAt', (s) => submittedAt(s, 'America/New_York')],
-	['recogniseQuestions', (s) => recogniseQuestions([{ qid: '1', name: s, text: s, type: 'control_textbox' }], { [s]: 'notes' })],
-	['routeBooking (event body and attendee)', (s) =>
-		routeBooking(catalog, { mailbox: 'ramona@clinic.example', event: graphEvent({ subject: s.slice(0, 5000), mailbox: 'ramona@clinic.example', body: s, name: s, email: s }) })],
-	['routeForm (every answer)', (s) => {
-		const { submission } = buildSubmission('241000000002', { fullName: { first: s, last: s }, email: s, phoneNumber: { full: s }, dateOf: s, gender: s, address: { addr_line1: s }, currentMedications: s });
-		return routeForm(catalog, { submission, questions: readQuestions(questionsContent('241000000002')) });
-	}],
-];
-
-describe('every parser and redactor is linear on 200,000-character adversarial input', () => {
+// How fast they are (and that they stay linear) is measured by the benchmark
+// (test/bench/public-input.bench.test.ts); here, that each one copes at all.
+describe('every parser and redactor copes with 200,000-character adversarial input', () => {
 	const cases = PARSERS.flatMap(([name, fn]) => Object.entries(ADVERSARIAL).map(([kind, input]) => [name, kind, fn, input] as const));
-	test.each(cases)('%s on %s returns in < 50 ms', (_name, _kind, fn, input) => {
-		fn(input.slice(0, 1000)); // warm the code path so the measurement is the input's cost, not compilation
-		const t0 = process.hrtime.bigint();
-		fn(input);
-		const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-		expect(ms).toBeLessThan(50);
+	test.each(cases)('%s on %s returns an answer', (_name, _kind, fn, input) => {
+		expect(() => fn(input)).not.toThrow();
 	});
 });
 

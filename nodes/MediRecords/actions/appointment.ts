@@ -146,6 +146,14 @@ export const appointmentFields: INodeProperties[] = [
 				default: 'return',
 			},
 			{ displayName: 'Notes', name: 'notes', type: 'string', typeOptions: { rows: 3 }, default: '', description: 'Truncated to fit MediRecords’ 500 characters' },
+			{
+				displayName: 'Patient Is New',
+				name: 'patientIsNew',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether the patient was created moments ago (e.g. {{ $json.action === "created" }} after Create or Update). A new patient has no appointments yet, so the reference lookup is skipped: one MediRecords call fewer. A booking made meanwhile by a duplicate run is still caught by MediRecords’ double-booking refusal.',
+			},
 			{ displayName: 'Reminder Type', name: 'reminderType', type: 'string', default: '', description: 'MediRecords reminder template code, if the practice uses several' },
 			{ displayName: 'Room ID', name: 'roomId', type: 'string', default: '' },
 			{ displayName: 'Status', name: 'status', type: 'options', options: STATUS_OPTIONS.filter((s) => s.value !== 8), default: 2 },
@@ -326,7 +334,7 @@ async function createAppointment(ctx: Ctx, i: number): Promise<IDataObject> {
 	const scheduleTime = wrap(ctx, i, () => normaliseScheduleTime(start, tz));
 
 	let existing: IDataObject | undefined;
-	if (reference) {
+	if (reference && options.patientIsNew !== true) {
 		const found = await findByReference(ctx, reference, { patientId, timeZone: tz }, i);
 		if (found && found.appointmentStatus !== APPOINTMENT_STATUS.cancelled) existing = found;
 		if (existing && options.ifReferenceExists !== 'update') return { action: 'existing', ...existing };
