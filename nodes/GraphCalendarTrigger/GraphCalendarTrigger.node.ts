@@ -2,17 +2,29 @@ import type {
 	IDataObject,
 	IHookFunctions,
 	INodeExecutionData,
+	INodeParameters,
+	IWebhookDescription,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { fromFunction, NodeApiError, NodeConnectionTypes, NodeOperationError, webhookDescriptionFields } from 'n8n-workflow';
 import { clientStateFor, collapse, constantTimeEqual, mailboxOfResource, planFetches, remember, subscriptionResource, type DistinctChange, type Notification, type SeenEvent } from '../../lib/graph';
 import { Limiter } from '../../lib/concurrency';
 import { splitList } from '../../lib/catalog';
 import { graphBaseUrl, graphCredentials, graphError, graphHttp, type GraphContext } from '../shared/graphTransport';
 import { batchWithLifetimeFallback, createStep, errorMessage, expiryIn, listSubscriptions, runBatch, type BatchStep, type SubscriptionSpec } from '../shared/subscriptions';
+
+/**
+ * A webhook path n8n resolves from the node's parameters without its expression engine (n8n 2.41+):
+ * no expression isolate on the way to Graph's 202. The template is what older n8n evaluates.
+ */
+function webhookPath(resolve: (parameters: INodeParameters) => string): Pick<IWebhookDescription, 'path'> {
+	const template = `={{(${String(resolve)})($parameter)}}`;
+	if (typeof webhookDescriptionFields !== 'function' || typeof fromFunction !== 'function') return { path: template };
+	return webhookDescriptionFields({ path: fromFunction(resolve) }) as unknown as Pick<IWebhookDescription, 'path'>;
+}
 
 export const EVENT_SELECT = 'id,iCalUId,changeKey,subject,start,end,organizer,attendees,body,bodyPreview,location,isCancelled,lastModifiedDateTime';
 
@@ -184,7 +196,10 @@ export class GraphCalendarTrigger implements INodeType {
 		name: 'graphCalendarTrigger',
 		icon: { light: 'file:msgraph.svg', dark: 'file:msgraph.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// Version 2 behaves as 1. n8n parses a version-1 webhook node's body as its old Webhook node's
+		// (an expression evaluated on every POST); from version 2 it does not.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{"Calendar changes"}}',
 		description: 'Starts the workflow when an event is created, changed or deleted in a practitioner’s Office 365 calendar (Graph change notifications, authenticated and de-duplicated)',
 		defaults: { name: 'Microsoft Graph Calendar Trigger' },
@@ -192,9 +207,9 @@ export class GraphCalendarTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'microsoftGraphAppApi', required: true }],
 		webhooks: [
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '={{$parameter["path"]}}', isFullPath: true },
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', isFullPath: true, ...webhookPath((p) => String(p.path ?? '')) },
 			// n8n names a node's second webhook 'setup'; here it is Graph's lifecycleNotificationUrl.
-			{ name: 'setup', httpMethod: 'POST', responseMode: 'onReceived', path: '={{$parameter["path"] + "/lifecycle"}}', isFullPath: true },
+			{ name: 'setup', httpMethod: 'POST', responseMode: 'onReceived', isFullPath: true, ...webhookPath((p) => `${String(p.path ?? '')}/lifecycle`) },
 		],
 		properties: [
 			{

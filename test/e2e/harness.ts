@@ -35,6 +35,8 @@ export interface N8nOptions {
 	opsAlertUrl?: string;
 	/** Queue mode: `n8n webhook` processes in front (production webhook intake off main); WEBHOOK_URL points at the first. */
 	webhookProcesses?: number;
+	/** Workflow files to import instead of this tree's `workflows/` (the benchmark's earlier revision). */
+	workflowsDir?: string;
 	/** More workflows to import and publish beside the shipped ones (the benchmark's bare webhook). */
 	extraWorkflows?: Array<{ id: string; name: string }>;
 	mode: 'regular' | 'queue';
@@ -140,6 +142,8 @@ export class N8n {
 			GENERIC_TIMEZONE: 'Australia/Sydney',
 			TZ: 'UTC',
 			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+			// As docker-compose.yml: open an expression isolate only when an expression runs (README, Deploying).
+			N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true',
 			...o.extraEnv,
 		};
 		if (o.mode === 'queue') {
@@ -183,7 +187,8 @@ export class N8n {
 		// As the compose import does: the shipped files, with this install's own webhook ids.
 		const stamped = path.join(this.userFolder, 'workflows');
 		const alerts = this.opts.opsAlertUrl ? ['--ops-alert-url', this.opts.opsAlertUrl] : [];
-		execFileSync(NODE24, [path.join(ROOT, 'scripts', 'prepare-workflows.js'), ...alerts, path.join(ROOT, 'workflows'), stamped, path.join(this.userFolder, 'webhook-ids.json')]);
+		const source = this.opts.workflowsDir ?? path.join(ROOT, 'workflows');
+		execFileSync(NODE24, [path.join(ROOT, 'scripts', 'prepare-workflows.js'), ...alerts, source, stamped, path.join(this.userFolder, 'webhook-ids.json')]);
 		for (const wf of this.opts.extraWorkflows ?? []) writeFileSync(path.join(stamped, `extra-${wf.id}.json`), JSON.stringify(wf));
 		this.cli('import:workflow', '--separate', `--input=${stamped}`);
 		for (const wf of [...WORKFLOW_IDS, ...(this.opts.extraWorkflows ?? [])]) {

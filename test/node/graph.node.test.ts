@@ -1,4 +1,8 @@
+import { readFileSync } from 'fs';
+import path from 'path';
 import type { IDataObject } from 'n8n-workflow';
+import { resolveWebhookDescriptionField, webhookDescriptionIsNativelyResolvable } from 'n8n-workflow';
+import { GraphCalendarTrigger } from '../../nodes/GraphCalendarTrigger/GraphCalendarTrigger.node';
 import { clientStateFor } from '../../lib/graph';
 import type { GraphSandbox } from '../../sandbox/graph';
 import { PRACTITIONERS } from '../../sandbox/seed';
@@ -31,6 +35,19 @@ async function activated(): Promise<void> {
 	await host.activate();
 	expect(g.subscriptionsFor(DIA)).toHaveLength(1);
 }
+
+describe('webhook description', () => {
+	test('n8n resolves both webhook paths from the parameters without its expression engine', () => {
+		const [notifications, lifecycle] = new GraphCalendarTrigger().description.webhooks!;
+		const node = makeNode({ type: 'graphCalendarTrigger', ...GRAPH, parameters: { path: 'graph-calendar', mailboxes: '' } });
+		expect(resolveWebhookDescriptionField(node, notifications, 'path')).toEqual({ resolved: true, value: 'graph-calendar' });
+		expect(resolveWebhookDescriptionField(node, lifecycle, 'path')).toEqual({ resolved: true, value: 'graph-calendar/lifecycle' });
+		expect(webhookDescriptionIsNativelyResolvable(notifications) && webhookDescriptionIsNativelyResolvable(lifecycle)).toBe(true);
+		// The shipped workflow uses version 2, whose body n8n does not parse through an expression per POST.
+		const shipped = (JSON.parse(readFileSync(path.join(__dirname, '../../workflows/booking-processor.json'), 'utf8')) as { nodes: Array<{ type: string; typeVersion: number }> }).nodes.find((n) => n.type.endsWith('graphCalendarTrigger'));
+		expect(shipped?.typeVersion).toBe(2);
+	});
+});
 
 describe('activation', () => {
 	test('subscribes with a per-workflow clientState and lifecycle URL after answering both validation handshakes', async () => {
