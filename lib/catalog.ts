@@ -161,12 +161,12 @@ export function parseCatalog(input: unknown): Catalog {
 	return c;
 }
 
-export const NO_CATALOG = 'No catalog reached this node. Put "Load Service Catalog" (Execute Workflow → Service Catalog) before it.';
+export const NO_CATALOG = 'No catalog reached this node. Put a "Load Service Catalog" step (this package\'s node of that name) before it.';
 
-/** The catalog as it reaches a node parameter: an object, or its JSON text. */
 /** Catalogs already checked, by their JSON text: every item of every run carries the same one. */
 const checked = new Map<string, Catalog>();
 
+/** The catalog as it reaches a node parameter: an object, or its JSON text. */
 export function parseCatalogInput(raw: unknown): Catalog {
 	if (raw === undefined || raw === null || raw === '') throw new CatalogError([NO_CATALOG], true);
 	const text = typeof raw === 'string' ? raw : JSON.stringify(raw);

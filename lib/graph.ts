@@ -179,15 +179,15 @@ export interface FetchPlan {
  */
 export function planFetches(changes: DistinctChange[], cap: number): FetchPlan {
 	if (changes.length <= cap) return { fetch: changes, resync: [], deleted: [] };
-	const byMailbox = new Map<string, DistinctChange[]>();
-	for (const c of changes) byMailbox.set(c.user, [...(byMailbox.get(c.user) ?? []), c]);
-	const largestFirst = [...byMailbox.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
+	const perMailbox = new Map<string, number>();
+	for (const c of changes) perMailbox.set(c.user, (perMailbox.get(c.user) ?? 0) + 1);
+	const largestFirst = [...perMailbox.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 	let remaining = changes.length;
 	const resync = new Set<string>();
-	for (const [mailbox, list] of largestFirst) {
+	for (const [mailbox, count] of largestFirst) {
 		if (remaining <= cap) break;
 		resync.add(mailbox);
-		remaining -= list.length;
+		remaining -= count;
 	}
 	return {
 		fetch: changes.filter((c) => !resync.has(c.user)),

@@ -8,6 +8,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { withCatalog } from '../shared/catalogItems';
 
 export const loadCatalogFields: INodeProperties[] = [
 	{
@@ -58,7 +59,7 @@ export async function loadCatalog(ctx: IExecuteFunctions, items: INodeExecutionD
 	const workflowId = String(ctx.getNodeParameter('catalogWorkflowId', 0, '')).trim();
 	if (!workflowId) throw new NodeOperationError(ctx.getNode(), 'Service Catalog Workflow ID is empty.');
 	const maxAgeMs = Math.max(0, Number(ctx.getNodeParameter('cacheSeconds', 0, 30))) * 1000;
-	let entry = cache.get(workflowId);
+	const entry = cache.get(workflowId);
 	let catalog: IDataObject;
 	if (entry?.catalog && Date.now() - entry.at < maxAgeMs) {
 		catalog = entry.catalog;
@@ -67,8 +68,7 @@ export async function loadCatalog(ctx: IExecuteFunctions, items: INodeExecutionD
 		catalog = await entry.pending;
 	} else {
 		const pending = readCatalog(ctx, workflowId);
-		entry = { at: entry?.at ?? 0, catalog: entry?.catalog, pending };
-		cache.set(workflowId, entry);
+		cache.set(workflowId, { at: 0, pending });
 		try {
 			catalog = await pending;
 			cache.set(workflowId, { at: Date.now(), catalog });
@@ -80,7 +80,5 @@ export async function loadCatalog(ctx: IExecuteFunctions, items: INodeExecutionD
 			throw new NodeOperationError(ctx.getNode(), message, { description });
 		}
 	}
-	const out: INodeExecutionData[] = items.map((item, i) => ({ json: { ...item.json, catalog }, pairedItem: { item: i } }));
-	if (!out.length) out.push({ json: { catalog }, pairedItem: { item: 0 } });
-	return [out];
+	return [withCatalog(items, catalog)];
 }

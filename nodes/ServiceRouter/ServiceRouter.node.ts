@@ -5,6 +5,7 @@ import { etagMatches, listingVersion, listPractitioners, matchPayment, routeBook
 import { catalogFields } from './catalogFields';
 import { JOTFORM_CREDENTIAL } from './jotformTransport';
 import { verifyAndRouteForm } from './verifyForm';
+import { withCatalog } from '../shared/catalogItems';
 import { recordFirstTime } from '../shared/dedupe';
 
 export const FORM_OUTPUTS = ['mini_intake', 'medical_history', 'gaps_assessment', 'weight_loss', 'mental_health', 'equine_therapy', 'waitlist'];
@@ -162,9 +163,7 @@ export class ServiceRouter implements INodeType {
 					description: `Fix these in the Service Catalog workflow ("Clinic Catalog" node):\n- ${problems.join('\n- ')}`,
 				});
 			}
-			const attached: INodeExecutionData[] = items.map((item, i) => ({ json: { ...item.json, catalog: catalog as unknown as IDataObject }, pairedItem: { item: i } }));
-			if (!attached.length) attached.push({ json: { catalog: catalog as unknown as IDataObject }, pairedItem: { item: 0 } });
-			return [attached];
+			return [withCatalog(items, catalog as unknown as IDataObject)];
 		}
 
 		const outputNames = (() => {

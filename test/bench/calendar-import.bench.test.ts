@@ -11,14 +11,13 @@ import { PRACTITIONERS } from '../../sandbox/seed';
 import { startWorld, stopWorld, waitFor, type World } from '../e2e/context';
 import { HARNESS, packPackage } from '../e2e/harness';
 import { appointmentFor, calendlyEvent, newPatient } from '../e2e/scenarios';
+import { benchN8nEnv } from './n8n-env';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1000);
 const LIMIT_S = Number(process.env.BENCH_LIMIT_S ?? 300);
 let w: World;
 beforeAll(async () => {
-	// BENCH_N8N_ENV='NAME=value,…': n8n settings of the build being compared (e.g. its own defaults).
-	const extraEnv: Record<string, string> = Object.fromEntries((process.env.BENCH_N8N_ENV ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]));
-	w = await startWorld('bench-import', 'regular', process.env.BENCH_TARBALL ?? packPackage(), { extraEnv, ...(process.env.BENCH_WORKFLOWS ? { workflowsDir: process.env.BENCH_WORKFLOWS } : {}) });
+	w = await startWorld('bench-import', 'regular', process.env.BENCH_TARBALL ?? packPackage(), { extraEnv: benchN8nEnv(), ...(process.env.BENCH_WORKFLOWS ? { workflowsDir: process.env.BENCH_WORKFLOWS } : {}) });
 	await waitFor('subscriptions', () => w.graph.subscriptions.size === 8, 120_000, 500);
 	// BENCH_GRAPH_LATENCY_MS: how long the Graph sandbox takes per call, as Microsoft's does (default 150).
 	w.graph.faults.latencyMs = Number(process.env.BENCH_GRAPH_LATENCY_MS ?? 150);

@@ -17,6 +17,7 @@ import { PRACTITIONERS } from '../../sandbox/seed';
 import { startWorld, stopWorld, waitFor, type World } from '../e2e/context';
 import { HARNESS, N8N_VERSION, packPackage, ROOT } from '../e2e/harness';
 import { appointmentFor, calendlyEvent, newPatient } from '../e2e/scenarios';
+import { benchN8nEnv } from './n8n-env';
 
 const LEVELS = (process.env.BENCH_LEVELS ?? '1,10,50,100').split(',').map(Number);
 const PER_LEVEL = Number(process.env.BENCH_REQUESTS ?? 100);
@@ -139,8 +140,7 @@ describe.each(MODES)('booking path vs bare webhook (%s mode)', (mode) => {
 		sink = await new AlertInbox().start();
 		const bare = JSON.parse(readFileSync(path.join(ROOT, 'bench', 'bare-webhook.json'), 'utf8').replace('__SINK_URL__', `${sink.url}/alerts`));
 		// BENCH_CPU_PROF=<dir>: n8n's processes write V8 CPU profiles there when they stop (node --cpu-prof).
-		// BENCH_N8N_ENV='NAME=value,…': n8n settings to compare (e.g. expression engine pool size).
-		const extraEnv: Record<string, string> = Object.fromEntries((process.env.BENCH_N8N_ENV ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]));
+		const extraEnv = benchN8nEnv();
 		if (process.env.BENCH_CPU_PROF) extraEnv.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}`;
 		// Queue mode as it scales: main + a webhook process (the traffic goes to it) + a worker.
 		w = await startWorld(`bench-${mode}`, mode, packPackage(), { extraWorkflows: [bare], extraEnv, ...(mode === 'queue' ? { webhookProcesses: 1 } : {}) });
