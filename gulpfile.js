@@ -41,7 +41,7 @@ async function bundleTools() {
 	await esbuild.build({
 		entryPoints: [
 			{ in: 'sandbox/cli.ts', out: 'sandbox/cli' },
-			{ in: 'sandbox/demo.ts', out: 'sandbox/demo' },
+			{ in: 'local/demo.ts', out: 'local/demo' },
 			...(fs.existsSync('bench/run.ts') ? [{ in: 'bench/run.ts', out: 'bench/run' }] : []),
 		],
 		outdir: 'dist',

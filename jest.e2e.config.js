@@ -1,4 +1,4 @@
-/** End-to-end tests: real n8n (see test/e2e/harness.ts). Run by scripts/test.sh after the unit and node tests. */
+/** End-to-end tests: real n8n (see local/n8n.ts). Run by scripts/test.sh after the unit and node tests. */
 const base = require('./jest.config.js');
 module.exports = {
 	...base,

@@ -7,7 +7,7 @@ import * as basePF from '../.bench-base/lib/patientFields';
 import * as baseR from '../.bench-base/lib/routing';
 import * as baseM from '../.bench-base/lib/medirecordsMapping';
 import * as PF from '../lib/patientFields';
-import * as R from '../lib/routing';
+import * as R from '../lib/booking';
 import * as M from '../lib/medirecordsMapping';
 
 type Fn = (s: string) => unknown;

@@ -3,7 +3,9 @@
  * rules, validated with zod. Errors name the entry that is wrong
  * (for example `practitioners[dr-dia].mailbox`), never a bare index.
  */
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { DEFAULT_TIME_ZONE } from './time';
 
 export const BOOKING_KINDS = ['freeConsultation', 'initial', 'followUp'] as const;
 export type BookingKind = (typeof BOOKING_KINDS)[number];
@@ -73,7 +75,11 @@ export const catalogSchema = z.object({
 		name: z.string().trim().min(1),
 		siteOrigin: z.string().trim().url('must be the website origin, e.g. https://www.clinic.example').transform((u) => new URL(u).origin),
 		defaultCountry: z.enum(['AU', 'NZ', 'GB', 'US', 'CA', 'IE']).default('AU'),
-		timeZone: z.string().trim().default('Australia/Sydney'),
+		timeZone: z
+			.string()
+			.trim()
+			.default(DEFAULT_TIME_ZONE)
+			.refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone name, e.g. Australia/Sydney'),
 		currency: z.string().trim().length(3).default('AUD'),
 		waitlistFormUrl: z.string().trim().url().optional(),
 		/** Where ops alerts go (a Teams/Slack incoming webhook or similar): no patient data is ever sent there. */

@@ -6,7 +6,7 @@
  */
 import { clip, LIMITS } from './publicInput';
 import { PATIENT_TARGETS } from './catalog';
-import { practiceLocalToInstant } from './medirecordsTime';
+import { practiceLocalToInstant } from './time';
 
 export type PatientTarget = (typeof PATIENT_TARGETS)[number];
 

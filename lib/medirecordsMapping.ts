@@ -156,21 +156,6 @@ export function redact(message: string, sensitive: Array<unknown>): string {
 	return redactText(message, sensitive);
 }
 
-/** Seconds to wait from a Retry-After header (delta-seconds or HTTP date), bounded. */
-export function retryAfterMs(header: unknown, fallbackMs: number, nowMs = Date.now(), capMs = 120_000): number {
-	const raw = Array.isArray(header) ? header[0] : header;
-	if (raw === undefined || raw === null || raw === '') return Math.min(fallbackMs, capMs);
-	const s = String(raw).trim();
-	if (/^\d+(\.\d+)?$/.test(s)) return Math.min(Math.round(Number(s) * 1000), capMs);
-	const at = Date.parse(s);
-	if (!Number.isNaN(at)) return Math.min(Math.max(0, at - nowMs), capMs);
-	return Math.min(fallbackMs, capMs);
-}
-
-export function backoffMs(attempt: number, baseMs: number): number {
-	return baseMs * 2 ** attempt;
-}
-
 export const APPOINTMENT_STATUS: Record<string, number> = {
 	booked: 2,
 	confirmed: 3,

@@ -8,6 +8,7 @@
  * order, wrong clientState, lifecycle events) with fault injection.
  */
 import { randomBytes, randomUUID } from 'crypto';
+import { DateTime } from 'luxon';
 import { json, Router, SandboxServer, takeFault, type Fault, type SandboxRequest, type SandboxResponse, type ServeOptions } from './http';
 import { GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET, PRACTITIONERS, TENANT_ID } from './seed';
 
@@ -251,7 +252,7 @@ export class GraphSandbox extends SandboxServer {
 	private select(ev: GraphEvent, select: string | null): Record<string, unknown> {
 		const fields = select ? select.split(',').map((s) => s.trim()) : EVENT_FIELDS;
 		const out: Record<string, unknown> = { '@odata.etag': `W/"${ev.changeKey}"`, id: ev.id };
-		for (const f of fields) if (f in ev) out[f] = ev[f];
+		for (const f of fields) if (f in ev) out[f] = f === 'start' || f === 'end' ? inUtc(ev[f]) : ev[f];
 		return out;
 	}
 
@@ -468,4 +469,15 @@ export class GraphSandbox extends SandboxServer {
 
 export async function startGraphSandbox(opts: GraphSandboxOptions = {}): Promise<GraphSandbox> {
 	return new GraphSandbox(opts).start();
+}
+
+/**
+ * Graph keeps an event in the zone it was written in (Calendly writes the host's zone) but, without a
+ * `Prefer: outlook.timezone` header, answers every start and end in UTC: `2026-04-04T05:00:00.0000000`.
+ */
+function inUtc(t: { dateTime: string; timeZone: string }): { dateTime: string; timeZone: string } {
+	if (!t?.dateTime || /^utc$/i.test(t.timeZone ?? 'UTC')) return t;
+	const dt = DateTime.fromISO(t.dateTime.replace(/(\.\d{3})\d+$/, '$1'), { zone: t.timeZone });
+	if (!dt.isValid) return t;
+	return { dateTime: `${dt.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss")}.0000000`, timeZone: 'UTC' };
 }

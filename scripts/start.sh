@@ -6,4 +6,4 @@ source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 bash scripts/install.sh
 bash scripts/e2e-setup.sh
-exec node dist/sandbox/demo.js
+exec node dist/local/demo.js

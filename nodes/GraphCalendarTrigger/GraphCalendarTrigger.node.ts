@@ -13,8 +13,8 @@ import { fromFunction, NodeApiError, NodeConnectionTypes, NodeOperationError, we
 import { clientStateFor, collapse, constantTimeEqual, mailboxOfResource, planFetches, remember, subscriptionResource, type DistinctChange, type Notification, type SeenEvent } from '../../lib/graph';
 import { Limiter } from '../../lib/concurrency';
 import { splitList } from '../../lib/catalog';
-import { graphBaseUrl, graphCredentials, graphError, graphHttp, type GraphContext } from '../shared/graphTransport';
-import { batchWithLifetimeFallback, createStep, errorMessage, expiryIn, listSubscriptions, runBatch, type BatchStep, type SubscriptionSpec } from '../shared/subscriptions';
+import { graphBaseUrl, graphCredentials, graphError, graphHttp, type GraphContext } from '../MicrosoftGraph/transport';
+import { batchWithLifetimeFallback, createStep, errorMessage, expiryIn, listSubscriptions, runBatch, type BatchStep, type SubscriptionSpec } from '../MicrosoftGraph/subscriptions';
 
 /**
  * A webhook path n8n resolves from the node's parameters without its expression engine (n8n 2.41+):

@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INo
 import { NodeConnectionTypes, NodeOperationError, sleep } from 'n8n-workflow';
 import { CatalogError, mailboxes as catalogMailboxes, parseCatalogInput, splitList } from '../../lib/catalog';
 import { clientStateFor, planUpkeep, subscriptionResource, mailboxOfResource } from '../../lib/graph';
-import { graphCredentials, graphStats } from '../shared/graphTransport';
-import { batchWithLifetimeFallback, createStep, errorMessage, expiryIn, listSubscriptions, runBatch, type BatchStep, type SubscriptionSpec } from '../shared/subscriptions';
+import { graphCredentials, graphStats } from '../MicrosoftGraph/transport';
+import { batchWithLifetimeFallback, createStep, errorMessage, expiryIn, listSubscriptions, runBatch, type BatchStep, type SubscriptionSpec } from '../MicrosoftGraph/subscriptions';
 
 interface Entry {
 	mailbox: string;

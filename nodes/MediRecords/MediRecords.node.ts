@@ -1,8 +1,6 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import { appointmentFields, appointmentOperations, executeAppointment } from './actions/appointment';
-import { executePatient, patientFields, patientOperations } from './actions/patient';
-import { appointmentTypeFields, appointmentTypeOperations, executePractice, practiceOperations } from './actions/practice';
+import { resourceProperties, router } from './actions/router';
 import { listSearch, loadOptions } from './methods';
 
 export class MediRecords implements INodeType {
@@ -33,13 +31,7 @@ export class MediRecords implements INodeType {
 				],
 				default: 'patient',
 			},
-			patientOperations,
-			appointmentOperations,
-			appointmentTypeOperations,
-			practiceOperations,
-			...patientFields,
-			...appointmentFields,
-			...appointmentTypeFields,
+			...resourceProperties,
 		],
 	};
 
@@ -50,13 +42,7 @@ export class MediRecords implements INodeType {
 		const out: INodeExecutionData[] = [];
 		for (let i = 0; i < items.length; i++) {
 			try {
-				const resource = this.getNodeParameter('resource', i) as string;
-				const operation = this.getNodeParameter('operation', i) as string;
-				let result: IDataObject | IDataObject[];
-				if (resource === 'patient') result = await executePatient(this, operation, i);
-				else if (resource === 'appointment') result = await executeAppointment(this, operation, i);
-				else if (resource === 'appointmentType' || resource === 'practice') result = await executePractice(this, resource, i);
-				else throw new NodeOperationError(this.getNode(), `The resource "${resource}" is not known.`, { itemIndex: i });
+				const result = await router(this, i);
 				for (const json of Array.isArray(result) ? result : [result]) out.push({ json, pairedItem: { item: i } });
 			} catch (error) {
 				if (this.continueOnFail()) {

@@ -1,7 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { CatalogError, catalogFromParameters, parseCatalog, parseCatalogInput, type Catalog } from '../../lib/catalog';
-import { etagMatches, listingVersion, listPractitioners, matchPayment, routeBooking, type RouteResult } from '../../lib/routing';
+import { routeCalendarChange } from '../../lib/booking';
+import { etagMatches, listingVersion, listPractitioners } from '../../lib/listing';
+import { matchPayment, matchPaymentToBooking, type AppointmentSeen, type PaymentMatch } from '../../lib/payments';
+import type { RouteResult } from '../../lib/rules';
 import { catalogFields } from './catalogFields';
 import { JOTFORM_CREDENTIAL } from './jotformTransport';
 import { verifyAndRouteForm } from './verifyForm';
@@ -16,12 +19,13 @@ const configuredOutputs = `(p) => {
 	const o = (n) => ({ type: 'main', displayName: n });
 	if (p.operation === 'routeBooking') {
 		const keys = String(p.serviceOutputs || '').split(',').map((s) => s.trim()).filter(Boolean);
-		return [...keys.map(o), o('Free Consultation'), o('Cancellation'), o('Unrouted')];
+		return [...keys.map(o), o('Free Consultation'), o('Cancellation'), o('Unrouted'), o('Not a Booking')];
 	}
 	if (p.operation === 'routeForm') {
 		return ['Mini Intake', 'Medical History', 'GAPS Assessment', 'Weight Loss', 'Mental Health', 'Equine Therapy', 'Waitlist', 'Unrouted'].map(o);
 	}
 	if (p.operation === 'defineCatalog') return [o('Catalog')];
+	if (p.operation === 'matchPayment' && p.matchAgainst === 'bookings') return [o('Main')];
 	if (p.operation === 'listPractitioners') return [o('Main'), o('Unrouted'), o('Not Modified')];
 	return [o('Main'), o('Unrouted')];
 }`;
@@ -100,6 +104,28 @@ export class ServiceRouter implements INodeType {
 				displayOptions: { show: { operation: ['routeBooking'] } },
 			},
 			{
+				displayName: 'Match Against',
+				name: 'matchAgainst',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Catalog Prices', value: 'catalog', description: 'Each input item is a Stripe event: which service it pays for, from its metadata and amount' },
+					{ name: 'The Payer’s Bookings', value: 'bookings', description: 'The input items are the payer’s upcoming MediRecords appointments: the one the payment pays for, and that booking’s expected amount' },
+				],
+				default: 'catalog',
+				displayOptions: { show: { operation: ['matchPayment'] } },
+			},
+			{
+				displayName: 'Payment',
+				name: 'payment',
+				type: 'json',
+				required: true,
+				default: '',
+				placeholder: "={{ $('Match Payment').first().json }}",
+				description: 'The Match Payment step’s output for this Stripe event. The input items are the payer’s upcoming appointments; they are matched once, together, and one item comes out.',
+				displayOptions: { show: { operation: ['matchPayment'], matchAgainst: ['bookings'] } },
+			},
+			{
 				displayName: 'If-None-Match',
 				name: 'ifNoneMatch',
 				type: 'string',
@@ -169,7 +195,7 @@ export class ServiceRouter implements INodeType {
 		const outputNames = (() => {
 			if (operation === 'routeBooking') {
 				const keys = String(this.getNodeParameter('serviceOutputs', 0, DEFAULT_SERVICE_OUTPUTS)).split(',').map((s) => s.trim()).filter(Boolean);
-				return [...keys, 'freeConsultation', 'cancellation', 'unrouted'];
+				return [...keys, 'freeConsultation', 'cancellation', 'unrouted', 'notBooking'];
 			}
 			if (operation === 'routeForm') return [...FORM_OUTPUTS, 'unrouted'];
 			if (operation === 'listPractitioners') return ['main', 'unrouted', 'notModified'];
@@ -181,6 +207,8 @@ export class ServiceRouter implements INodeType {
 			const { catalog: _c, ...original } = input;
 			put('unrouted', { reason, detail, operation, input: original }, i);
 		};
+
+		if (operation === 'matchPayment' && this.getNodeParameter('matchAgainst', 0, 'catalog') === 'bookings') return [[matchPaymentBooking(this, items)]];
 
 		// Event versions already routed (by any n8n process) are dropped before routing.
 		const versionKeys = items.map((item) => (operation === 'routeBooking' ? eventVersionKey(item.json) : undefined));
@@ -213,30 +241,16 @@ export class ServiceRouter implements INodeType {
 			let outputName = 'main';
 			switch (operation) {
 				case 'routeBooking': {
-					const deleted = payload.changeType === 'deleted' || (payload.event as IDataObject | undefined)?.isCancelled === true || payload.isCancelled === true;
-					if (deleted) {
-						const mailbox = String(payload.mailbox ?? '').toLowerCase();
-						const practitioner = catalog.practitioners.find((p) => p.mailbox === mailbox);
-						const eventId = String(payload.eventId ?? (payload.event as IDataObject | undefined)?.id ?? payload.id ?? '');
-						if (!practitioner || !eventId) {
-							unrouted(i, 'unknown_cancellation', 'A deleted or cancelled event came from a calendar that is not in the catalog, or carried no event id.', input);
-							continue;
-						}
-						put('cancellation', { changeType: 'deleted', eventId, mailbox, practitioner: practitioner.key, providerId: practitioner.providerId }, i);
-						continue;
+					const change = routeCalendarChange(catalog, payload);
+					if (change.route === 'cancellation') put('cancellation', change.value as unknown as IDataObject, i);
+					else if (change.route === 'ignored') put('notBooking', change.value as unknown as IDataObject, i);
+					else if (change.route === 'unrouted') unrouted(i, change.reason, change.detail, input);
+					else {
+						const name = change.value.kind === 'freeConsultation' ? 'freeConsultation' : change.value.service;
+						if (!outputNames.includes(name)) unrouted(i, 'no_output_for_service', `Service "${name}" has no output on this node. Add it to Service Outputs.`, input);
+						else put(name, { ...(change.value as unknown as IDataObject), changeType: payload.changeType ?? 'created' }, i);
 					}
-					const routed = routeBooking(catalog, payload);
-					if (routed.ok) {
-						outputName = routed.value.kind === 'freeConsultation' ? 'freeConsultation' : routed.value.service;
-						if (!outputNames.includes(outputName)) {
-							unrouted(i, 'no_output_for_service', `Service "${outputName}" has no output on this node. Add it to Service Outputs.`, input);
-							continue;
-						}
-						put(outputName, { ...(routed.value as unknown as IDataObject), changeType: payload.changeType ?? 'created' }, i);
-						continue;
-					}
-					result = routed;
-					break;
+					continue;
 				}
 				case 'routeForm': {
 					const routed = await verifyAndRouteForm(this, catalog, payload, i);
@@ -268,4 +282,24 @@ export class ServiceRouter implements INodeType {
 		}
 		return outputs;
 	}
+
+}
+
+/** All input items are the payer's appointments; one item comes out, paired with all of them. */
+function matchPaymentBooking(ctx: IExecuteFunctions, items: INodeExecutionData[]): INodeExecutionData {
+	const raw = ctx.getNodeParameter('payment', 0, '') as unknown;
+	const payment = (typeof raw === 'string' ? (raw.trim() ? JSON.parse(raw) : undefined) : raw) as (PaymentMatch & { catalog?: unknown }) | undefined;
+	if (!payment || typeof payment !== 'object' || typeof payment.amount !== 'number') {
+		throw new NodeOperationError(ctx.getNode(), 'No payment reached this step.', { description: "Set Payment to the Match Payment step's output, for example {{ $('Match Payment').first().json }}." });
+	}
+	let catalog: Catalog;
+	try {
+		catalog = parseCatalogInput(ctx.getNodeParameter('catalog', 0, '') as unknown);
+	} catch (e) {
+		const problems = e instanceof CatalogError ? e.problems : [(e as Error).message];
+		throw new NodeOperationError(ctx.getNode(), 'The service catalog is missing or invalid.', { description: problems.join('; ') });
+	}
+	const { catalog: _c, ...match } = payment;
+	const checked = matchPaymentToBooking(catalog, match, items.map((item) => item.json as AppointmentSeen));
+	return { json: checked as unknown as IDataObject, pairedItem: items.map((_, item) => ({ item })) };
 }

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { BOOKING_KINDS, FORM_TYPES } from '../../lib/catalog';
+import { DEFAULT_TIME_ZONE } from '../../lib/time';
 
 const show = { show: { operation: ['defineCatalog'] } };
 const FORM_TYPE_OPTIONS = FORM_TYPES.map((t) => ({ name: t.replace(/_/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase()), value: t }));
@@ -32,7 +33,7 @@ export const catalogFields: INodeProperties[] = [
 			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
 			{ displayName: 'Ops Alert URL', name: 'opsAlertUrl', type: 'string', default: '', placeholder: 'https://clinic.webhook.office.com/…', description: 'Incoming-webhook URL (Teams, Slack, …) that receives alerts. Alerts never contain patient data.' },
 			{ displayName: 'Price Tolerance', name: 'priceTolerance', type: 'number', typeOptions: { numberPrecision: 2 }, default: 0.5, description: 'How far (in dollars) a payment may differ from the catalog price and still match' },
-			{ displayName: 'Time Zone', name: 'timeZone', type: 'string', default: 'Australia/Sydney' },
+			{ displayName: 'Time Zone', name: 'timeZone', type: 'string', default: DEFAULT_TIME_ZONE, description: 'IANA name of the practice’s time zone: every workflow books, moves and reads MediRecords times in it' },
 			{ displayName: 'Waitlist Form URL', name: 'waitlistFormUrl', type: 'string', default: '' },
 			{ displayName: 'Website Origin', name: 'siteOrigin', type: 'string', default: '', placeholder: 'https://www.clinic.example', description: 'Only this site may call the service calendars endpoint (CORS)' },
 		],

@@ -8,7 +8,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { Catalog } from '../../lib/catalog';
 import { checkSubmission } from '../../lib/jotform';
-import { routeForm, type Routed, type RoutedForm, type Unrouted } from '../../lib/routing';
+import { routeForm, type RoutedForm } from '../../lib/forms';
+import type { Routed, Unrouted } from '../../lib/rules';
 import { fetchSubmission, formQuestions, jotFormAccount } from './jotformTransport';
 import { recordFirstTime } from '../shared/dedupe';
 

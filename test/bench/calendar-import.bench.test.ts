@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'fs';
 import path from 'path';
 import { PRACTITIONERS } from '../../sandbox/seed';
 import { startWorld, stopWorld, waitFor, type World } from '../e2e/context';
-import { HARNESS, packPackage } from '../e2e/harness';
+import { HARNESS, packPackage } from '../../local/n8n';
 import { appointmentFor, calendlyEvent, newPatient } from '../e2e/scenarios';
 import { benchN8nEnv } from './n8n-env';
 

@@ -15,7 +15,7 @@ import type { GraphEvent } from '../../sandbox/graph';
 import { AlertInbox } from '../../sandbox/services';
 import { PRACTITIONERS } from '../../sandbox/seed';
 import { startWorld, stopWorld, waitFor, type World } from '../e2e/context';
-import { HARNESS, N8N_VERSION, packPackage, ROOT } from '../e2e/harness';
+import { HARNESS, N8N_VERSION, packPackage, ROOT } from '../../local/n8n';
 import { appointmentFor, calendlyEvent, newPatient } from '../e2e/scenarios';
 import { benchN8nEnv } from './n8n-env';
 

@@ -1,6 +1,6 @@
 import { clientStateFor } from '../../lib/graph';
 import { APPOINTMENT_TYPES, PRACTITIONERS } from '../../sandbox/seed';
-import { packPackage, N8N_VERSION, NOTIFICATION_SECRET } from './harness';
+import { packPackage, N8N_VERSION, NOTIFICATION_SECRET } from '../../local/n8n';
 import { startWorld, stopWorld, waitFor, runUpkeep, type World } from './context';
 import { appointmentFor, appointmentsFor, book, calendlyEvent, newPatient, nextSlot, patientsByEmail } from './scenarios';
 
@@ -80,7 +80,7 @@ describe(`booking processor in real n8n ${N8N_VERSION} (${MODE} mode)`, () => {
 		ev.body = { contentType: 'html', content: `${ev.body!.content}<p>Please share anything that will help prepare for our meeting.<br>Bloating after meals; ${'x'.repeat(600)}</p>` };
 		const created = w.graph.createEvent(mailbox('ramona'), ev);
 		const appt = await waitFor('appointment', () => appointmentFor(w, created.id), 60_000);
-		expect(appt.notes).toMatch(/^Booked via Calendly: GAPS Coaching \(follow-up\)\. Please share anything that will help prepare for our meeting: Bloating after meals/);
+		expect(appt.notes).toMatch(/^Booked via Calendly: GAPS Coaching follow-up\. Please share anything that will help prepare for our meeting: Bloating after meals/);
 		expect(Array.from(String(appt.notes)).length).toBeLessThanOrEqual(500);
 		expect(appt.notes).toMatch(/\[ref:[0-9a-f]{20}\]$/);
 	});
@@ -98,15 +98,54 @@ describe(`booking processor in real n8n ${N8N_VERSION} (${MODE} mode)`, () => {
 		expect(w.mr.state.patients.size).toBe(patientsBefore);
 	});
 
-	test('a booking for a service still on the waitlist is not booked; the execution fails and ops are alerted without patient data', async () => {
+	test('a free consultation for a service still on the waitlist (Counseling) is booked as one; ops get a follow-up notice without patient data', async () => {
 		const p = newPatient('wait');
 		const before = w.alerts.alerts.length;
-		const ev = w.graph.createEvent(mailbox('counselor-1'), calendlyEvent(mailbox('counselor-1'), 'Counseling Session', p));
-		const alert = await waitFor('ops alert', () => w.alerts.alerts.slice(before).find((a) => String(a.error).includes('service_not_open')), 60_000);
-		expect(alert).toMatchObject({ kind: 'workflow_error', workflow: 'Booking Processor', node: 'Booking Needs Attention' });
-		expect(alert.execution).toBeTruthy();
-		expect(JSON.stringify(alert)).not.toMatch(new RegExp(`${p.last}|${p.email}|0400|1988`));
-		expect(appointmentFor(w, ev.id)).toBeUndefined();
+		const { appt } = await book(w, mailbox('consultant'), 'Free Initial Consultation - Counseling', p);
+		expect(appt).toMatchObject({ providerId: provider('consultant'), appointmentTypeId: type('Free Initial Consultation') });
+		expect(String(appt.notes)).toMatch(/^Booked via Calendly: Counseling free initial consultation/);
+		const notice = await waitFor('follow-up notice', () => w.alerts.alerts.slice(before).find((a) => a.kind === 'booking_follow_up' && a.appointmentId === appt.id), 60_000);
+		expect(notice).toMatchObject({ reasons: ['service_not_open'], service: 'counseling', bookingKind: 'freeConsultation', practitioner: 'consultant', workflow: 'Booking Processor' });
+		expect(String(notice.detail)).toMatch(/Counseling is still on the waitlist/);
+		expect(JSON.stringify(notice)).not.toMatch(new RegExp(`${p.last}|${p.email}|0400|1988`));
+		expect(w.alerts.alerts.slice(before).filter((a) => a.kind === 'workflow_error')).toEqual([]);
+	});
+
+	test('private entries in the calendars of practitioners with two services are ignored: no alert, no MediRecords call', async () => {
+		const before = w.alerts.alerts.length;
+		const searchesBefore = w.mr.state.requests.filter((r) => r.path === '/v1/patients/search').length;
+		const patientsBefore = w.mr.state.patients.size;
+		const sentinels: string[] = [];
+		for (const [who, subject] of [['dr-dia', 'Alternative Medicine Follow-up'], ['consultant', 'Free Initial Consultation - GAPS Coaching']]) {
+			const m = mailbox(who);
+			const own = (title: string, attendees: unknown[]) => ({ ...calendlyEvent(m, title, newPatient('own')), attendees, body: { contentType: 'html', content: '<p>Bring the referral letter</p>' } }) as ReturnType<typeof calendlyEvent>;
+			// One notification POST: the private entries and, last, a real booking. When the booking's
+			// appointment exists, the same execution has routed the entries before it.
+			const imported = await w.graph.importEvents(m, [
+				own('Dentist', []),
+				own('Team meeting', [{ type: 'required', emailAddress: { name: 'Ramona', address: mailbox('ramona') } }]),
+				calendlyEvent(m, subject, newPatient('sentinel')),
+			]);
+			sentinels.push(imported.events[2].id);
+		}
+		for (const id of sentinels) await waitFor('the real booking', () => appointmentFor(w, id), 60_000);
+		// Two new patients: one search by email and one by name and date of birth each; nothing for the entries.
+		expect(w.mr.state.requests.filter((r) => r.path === '/v1/patients/search').length - searchesBefore).toBe(4);
+		expect(w.mr.state.patients.size - patientsBefore).toBe(2);
+		expect(w.alerts.alerts.slice(before)).toEqual([]);
+	});
+
+	test('a booking on Saturday 4 April 2026 at 16:00 Sydney time (the day before daylight saving ends) lands at 16:00 practice time', async () => {
+		const p = newPatient('dst');
+		// Calendly writes the event in the host's zone; Graph answers in UTC (05:00Z: Sydney is still +11).
+		const ev = w.graph.createEvent(mailbox('ramona'), {
+			...calendlyEvent(mailbox('ramona'), 'GAPS Coaching Follow-up', p),
+			start: { dateTime: '2026-04-04T16:00:00.0000000', timeZone: 'Australia/Sydney' },
+			end: { dateTime: '2026-04-04T16:45:00.0000000', timeZone: 'Australia/Sydney' },
+		});
+		const appt = await waitFor('the appointment', () => appointmentFor(w, ev.id), 60_000);
+		expect(appt.scheduleTime).toBe('2026-04-04T16:00');
+		expect(String(appt.notes)).toMatch(/^Booked via Calendly: GAPS Coaching follow-up/);
 	});
 
 	test('reschedule in Outlook moves the same appointment; deleting the event cancels it', async () => {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'fs';
 import path from 'path';
 import { PRACTITIONERS } from '../../sandbox/seed';
-import { HARNESS, N8N_VERSION, OPS_KEY, packPackage, ROOT } from './harness';
+import { HARNESS, N8N_VERSION, OPS_KEY, packPackage, ROOT } from '../../local/n8n';
 import { startWorld, stopWorld, waitFor, type World } from './context';
 import { book, letters, newPatient, patientsByEmail } from './scenarios';
 
@@ -103,7 +103,7 @@ describe(`forms, waitlist, payments and the website endpoint in real n8n ${N8N_V
 		const before = w.alerts.alerts.length;
 		await w.stripe.send('payment_intent.succeeded', { id: 'pi_wrong', amount_received: 9900, currency: 'aud', receipt_email: p.email, metadata: { service: 'gaps-coaching' } });
 		const flag = await waitFor('amount flag', () => w.alerts.alerts.slice(before).find((a) => a.paymentId === 'pi_wrong'), 60_000);
-		expect(flag).toMatchObject({ kind: 'payment_review', reason: 'amount_mismatch', amount: 99, expected: 79, service: 'gaps-coaching' });
+		expect(flag).toMatchObject({ kind: 'payment_review', reason: 'amount_differs', amount: 99, expected: 79, service: 'gaps-coaching', comparedWith: { appointmentId: appt.id, service: 'gaps-coaching', kind: 'followUp' } });
 		expect(JSON.stringify(flag)).not.toContain(p.email);
 		expect(String(w.mr.state.appointments.get(appt.id)?.notes)).toMatch(/Paid 99\.00 AUD \(pi_wrong\) - CHECK AMOUNT/);
 
@@ -113,6 +113,23 @@ describe(`forms, waitlist, payments and the website endpoint in real n8n ${N8N_V
 
 		const forged = await w.stripe.send('payment_intent.succeeded', { id: 'pi_forged', amount_received: 100, currency: 'aud' }, undefined, { badSignature: true });
 		expect(forged.map((d) => d.status)).toEqual([401]);
+	});
+
+	test('a payment is compared with the booking it pays for: $100 for a GAPS initial expects $195 (not the $79 follow-up); a service with no price says so', async () => {
+		const tom = newPatient('tom');
+		const { appt } = await book(w, mailbox('ramona'), 'GAPS Coaching Initial', tom);
+		const before = w.alerts.alerts.length;
+		await w.stripe.send('payment_intent.succeeded', { id: 'pi_tom', amount_received: 10000, currency: 'aud', receipt_email: tom.email, metadata: {} });
+		const flag = await waitFor('amount flag', () => w.alerts.alerts.slice(before).find((a) => a.paymentId === 'pi_tom'), 60_000);
+		expect(flag).toMatchObject({ kind: 'payment_review', reason: 'amount_differs', amount: 100, expected: 195, service: 'gaps-coaching', paymentKind: 'initial', comparedWith: { appointmentId: appt.id, service: 'gaps-coaching', kind: 'initial' }, bookingsConsidered: 1 });
+		expect(JSON.stringify(flag)).not.toMatch(new RegExp(`${tom.last}|${tom.email}`));
+		await waitFor('payment note', () => /Paid 100\.00 AUD \(pi_tom\) - CHECK AMOUNT/.test(String(w.mr.state.appointments.get(appt.id)?.notes)), 60_000);
+
+		const wl = newPatient('wl');
+		const { appt: wlAppt } = await book(w, mailbox('nurse'), 'Weight Loss Follow-up', wl);
+		await w.stripe.send('payment_intent.succeeded', { id: 'pi_wl', amount_received: 6000, currency: 'aud', receipt_email: wl.email, metadata: {} });
+		const noPrice = await waitFor('no-price flag', () => w.alerts.alerts.slice(before).find((a) => a.paymentId === 'pi_wl'), 60_000);
+		expect(noPrice).toMatchObject({ reason: 'no_catalog_price', expected: null, service: 'weight-loss', comparedWith: { appointmentId: wlAppt.id, kind: 'followUp' } });
 	});
 
 	test('the website gets each service’s practitioners and Calendly links, the Consultant for free consultations, or the waitlist form; CORS only for the clinic site', async () => {
@@ -161,7 +178,9 @@ describe(`forms, waitlist, payments and the website endpoint in real n8n ${N8N_V
 			const email = `vera.${Date.now() % 100000}@example.com`;
 			await w.jotform.submit('241000000002', victimAnswers(email, 'Victim'));
 			const [victim] = await waitFor('victim registered', () => patientsByEmail(w, email).length && patientsByEmail(w, email), 60_000);
-			const before = JSON.stringify(victim);
+			// Registration ends with the address, written after the patient record: count from there.
+			await waitFor('victim’s address', () => (w.mr.state.addresses.get(victim.id)?.length ?? 0) > 0, 60_000);
+			const before = JSON.stringify(patientsByEmail(w, email)[0]);
 			const writes = mrWrites();
 			const alertsBefore = w.alerts.alerts.length;
 			// Straight to the webhook URL, shaped exactly like JotForm's multipart POST, five times.

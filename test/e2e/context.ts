@@ -4,7 +4,7 @@ import { GraphSandbox } from '../../sandbox/graph';
 import { MediRecordsSandbox } from '../../sandbox/medirecords';
 import { startProxy, type InterceptingProxy } from '../../sandbox/proxy';
 import { AlertInbox, JotFormSandbox, SmtpInbox, StripeSandbox } from '../../sandbox/services';
-import { HARNESS, N8n, OPS_KEY, type N8nOptions } from './harness';
+import { HARNESS, N8n, OPS_KEY, type N8nOptions } from '../../local/n8n';
 
 export interface World {
 	mr: MediRecordsSandbox;

@@ -50,7 +50,7 @@ export function calendlyEvent(mailbox: string, subject: string, p: Booker, when 
 			{ type: 'required', emailAddress: { name: `${p.first} ${p.last}`, address: p.email } },
 			{ type: 'required', emailAddress: { name: mailbox, address: mailbox } },
 		],
-		body: { contentType: 'html', content: `<p>Event Name: ${subject}</p><p>Phone Number: ${p.phone ?? ''}</p><p>Date of Birth: ${p.dob ?? ''}</p>` },
+		body: { contentType: 'html', content: `<p>Event Name: ${subject}</p><p>Phone Number: ${p.phone ?? ''}</p><p>Date of Birth: ${p.dob ?? ''}</p><p>Need to make changes to this event?<br>Cancel: https://calendly.com/cancellations/4f1c9a7e-2b61-4d0a-9f3e-7a1d2c5b8e90<br>Reschedule: https://calendly.com/reschedulings/4f1c9a7e-2b61-4d0a-9f3e-7a1d2c5b8e90</p><p>Powered by Calendly.com</p>` },
 	};
 }
 

@@ -2,7 +2,8 @@
 import { redact } from '../../lib/medirecordsMapping';
 import { cleanEmail, splitName, toE164, toIsoDate } from '../../lib/patientFields';
 import { isPlausibleName, plausibleEmail, redactText, stripHtml } from '../../lib/publicInput';
-import { readAnswers, routeBooking, routeForm } from '../../lib/routing';
+import { readAnswers, routeBooking } from '../../lib/booking';
+import { routeForm } from '../../lib/forms';
 import { readQuestions, recogniseQuestions, submittedAt } from '../../lib/jotform';
 import { buildSubmission, questionsContent } from '../../sandbox/services';
 import { graphEvent, shippedCatalog } from './fixtures';

@@ -34,7 +34,7 @@ export function graphEvent(o: { subject: string; mailbox: string; start?: string
 			contentType: 'html',
 			content:
 				o.body ??
-				'<html><body><p>Event Name: ' + o.subject + '</p><p>Phone Number: 0400 111 222</p><p>Date of Birth: 12/04/1988</p><p>What would you like help with?<br>Energy and sleep</p></body></html>',
+				'<html><body><p>Event Name: ' + o.subject + '</p><p>Phone Number: 0400 111 222</p><p>Date of Birth: 12/04/1988</p><p>What would you like help with?<br>Energy and sleep</p><p>Need to make changes to this event?<br>Cancel: https://calendly.com/cancellations/4f1c9a7e-2b61-4d0a-9f3e-7a1d2c5b8e90<br>Reschedule: https://calendly.com/reschedulings/4f1c9a7e-2b61-4d0a-9f3e-7a1d2c5b8e90</p><p>Powered by Calendly.com</p></body></html>',
 		},
 		isCancelled: false,
 	};

@@ -21,13 +21,14 @@ const outputsOf = (operation: string, extra: IDataObject = {}) => {
 	return (new Function('$parameter', `return ${expr}`)({ operation, ...extra }) as Array<{ displayName: string }>).map((o) => o.displayName);
 };
 
-test('the canvas shows one output per service plus Free Consultation, Cancellation and Unrouted; per form type for forms', () => {
+test('the canvas shows one output per service plus Free Consultation, Cancellation, Unrouted and Not a Booking; per form type for forms', () => {
 	expect(outputsOf('routeBooking', { serviceOutputs: 'alternative-medicine, gaps-coaching, weight-loss, counseling, equine-therapy' })).toEqual([
-		'alternative-medicine', 'gaps-coaching', 'weight-loss', 'counseling', 'equine-therapy', 'Free Consultation', 'Cancellation', 'Unrouted',
+		'alternative-medicine', 'gaps-coaching', 'weight-loss', 'counseling', 'equine-therapy', 'Free Consultation', 'Cancellation', 'Unrouted', 'Not a Booking',
 	]);
 	expect(outputsOf('routeForm')).toEqual(['Mini Intake', 'Medical History', 'GAPS Assessment', 'Weight Loss', 'Mental Health', 'Equine Therapy', 'Waitlist', 'Unrouted']);
 	expect(outputsOf('matchPayment')).toEqual(['Main', 'Unrouted']);
 	expect(outputsOf('listPractitioners')).toEqual(['Main', 'Unrouted', 'Not Modified']);
+	expect(outputsOf('matchPayment', { matchAgainst: 'bookings' })).toEqual(['Main']);
 });
 
 test('Define Catalog checks the catalog and attaches it to every item', async () => {
@@ -45,7 +46,7 @@ test('Define Catalog with a broken entry fails and names it', async () => {
 	expect(r.error?.description).toMatch(/practitioners\[ramona\]\.mailbox must be an email address/);
 });
 
-test('Route Booking sends each booking to its service output, unrouted ones with a reason, deletions to Cancellation', async () => {
+test('Route Booking sends each booking to its service output, unrouted ones with a reason, deletions to Cancellation, private entries to Not a Booking', async () => {
 	const items: IDataObject[] = [
 		{ changeType: 'created', mailbox: 'dr.dia@clinic.example', event: graphEvent({ subject: 'Weight Loss Follow-up', mailbox: 'dr.dia@clinic.example' }), catalog },
 		{ changeType: 'created', mailbox: 'dr.dia@clinic.example', event: graphEvent({ subject: 'Alternative Medicine Follow-up', mailbox: 'dr.dia@clinic.example' }), catalog },
@@ -53,16 +54,20 @@ test('Route Booking sends each booking to its service output, unrouted ones with
 		{ changeType: 'created', mailbox: 'dr.dia@clinic.example', event: graphEvent({ subject: 'Lunch', mailbox: 'dr.dia@clinic.example' }), catalog },
 		{ changeType: 'deleted', mailbox: 'ramona@clinic.example', eventId: 'AAMk-deleted', catalog },
 		{ ...calendlyInvitee({ eventName: 'GAPS Coaching Follow-up', host: 'ramona@clinic.example' }), catalog },
+		{ changeType: 'created', mailbox: 'dr.dia@clinic.example', event: { ...graphEvent({ subject: 'Dentist', mailbox: 'dr.dia@clinic.example', body: 'Bring the form' }), attendees: [] }, catalog },
 	];
 	const r = await router({ operation: 'routeBooking', catalog: '={{ $json.catalog }}', serviceOutputs: 'alternative-medicine, gaps-coaching, weight-loss, counseling, equine-therapy' }, items);
 	expect(r.error).toBeUndefined();
-	const [alt, gaps, weight, counseling, equine, free, cancellation, unrouted] = r.outputs;
+	const [alt, gaps, weight, counseling, equine, free, cancellation, unrouted, notBooking] = r.outputs;
 	expect(weight.map((i) => i.pairedItem)).toEqual([{ item: 0 }]);
 	expect(alt.map((i) => i.pairedItem)).toEqual([{ item: 1 }]);
 	expect(free[0].json).toMatchObject({ kind: 'freeConsultation', service: 'gaps-coaching', practitioner: 'consultant' });
 	expect(unrouted[0].json).toMatchObject({ reason: 'ambiguous_service', input: { mailbox: 'dr.dia@clinic.example' } });
 	expect(unrouted[0].json.input).not.toHaveProperty('catalog');
-	expect(cancellation[0].json).toEqual({ changeType: 'deleted', eventId: 'AAMk-deleted', mailbox: 'ramona@clinic.example', practitioner: 'ramona', providerId: 'a1000000-0000-4000-8000-000000000005' });
+	expect(cancellation[0].json).toEqual({ changeType: 'deleted', eventId: 'AAMk-deleted', mailbox: 'ramona@clinic.example', practitioner: 'ramona', providerId: 'a1000000-0000-4000-8000-000000000005', timeZone: 'Australia/Sydney' });
+	expect(notBooking.map((i) => i.json)).toEqual([{ reason: 'not_a_booking', eventId: expect.any(String), practitioner: 'dr-dia' }]);
+	expect(notBooking[0].pairedItem).toEqual({ item: 6 });
+	expect(unrouted).toHaveLength(1);
 	expect(gaps[0].json).toMatchObject({ source: 'calendly', practitioner: 'ramona' });
 	expect(counseling).toHaveLength(0);
 	expect(equine).toHaveLength(0);
@@ -153,6 +158,23 @@ describe('Route Form verifies every submission with JotForm’s API', () => {
 test('Match Payment and List Practitioners through n8n', async () => {
 	const pay = await router({ operation: 'matchPayment', catalog: '={{ $json.catalog }}' }, [{ ...stripeEvent('payment_intent.succeeded', { id: 'pi_1', amount_received: 19500, currency: 'aud' }), catalog }]);
 	expect(pay.outputs[0][0].json).toMatchObject({ service: 'gaps-coaching', kind: 'initial', amountMatches: true });
+
+	// The payer's appointments are the input items: one item comes out, paired with all of them.
+	const payment = { ...(pay.outputs[0][0].json as IDataObject), amount: 100 };
+	const booked = await router(
+		{ operation: 'matchPayment', matchAgainst: 'bookings', catalog: JSON.stringify(catalog), payment: `={{ ${JSON.stringify(payment)} }}` },
+		[
+			{ id: 'appt-1', patientId: 'pat-1', appointmentTypeId: 'b2000000-0000-4000-8000-000000000021', scheduleTime: '2027-01-10T09:00', appointmentStatus: 2 },
+			{ id: 'appt-0', patientId: 'pat-1', appointmentTypeId: 'b2000000-0000-4000-8000-000000000001', scheduleTime: '2027-01-02T09:00', appointmentStatus: 2 },
+		],
+	);
+	expect(booked.error).toBeUndefined();
+	expect(booked.outputs).toHaveLength(1);
+	expect(booked.outputs[0]).toHaveLength(1);
+	expect(booked.outputs[0][0].json).toMatchObject({ appointmentId: 'appt-1', reason: 'amount_differs', expectedAmount: 195, comparedWith: { appointmentId: 'appt-1', service: 'gaps-coaching', kind: 'initial' } });
+	expect(booked.outputs[0][0].pairedItem).toEqual([{ item: 0 }, { item: 1 }]);
+	const missing = await router({ operation: 'matchPayment', matchAgainst: 'bookings', catalog: JSON.stringify(catalog), payment: '' }, [{}]);
+	expect(missing.error?.message).toMatch(/No payment reached this step/);
 
 	const list = await router({ operation: 'listPractitioners', catalog: '={{ $json.catalog }}', service: '={{ $json.query.service }}', kind: 'followUp' }, [{ query: { service: 'weight-loss' }, catalog }]);
 	expect((list.outputs[0][0].json.practitioners as IDataObject[]).map((p) => p.key)).toEqual(['dr-dia', 'dr-shivani', 'nurse']);

@@ -10,43 +10,9 @@ import {
 	redact,
 	referenceMarker,
 	replaceNotesKeepingMarker,
-	retryAfterMs,
 	truncateNotes,
 } from '../../lib/medirecordsMapping';
-import { fromPracticeLocal, isPracticeLocal, minutesBetween, normaliseScheduleTime, toPracticeLocal } from '../../lib/medirecordsTime';
-
-describe('time conversion to practice-local scheduleTime', () => {
-	test.each([
-		['2026-12-01T09:30:00+11:00', 'Australia/Sydney', '2026-12-01T09:30'],
-		['2026-11-30T22:30:00Z', 'Australia/Sydney', '2026-12-01T09:30'],
-		['2026-06-01T09:30:00+10:00', 'Australia/Sydney', '2026-06-01T09:30'],
-		['2026-06-01T09:30:00+10:00', 'Australia/Perth', '2026-06-01T07:30'],
-		['2026-04-05T02:30:00+11:00', 'Australia/Sydney', '2026-04-05T02:30'],
-		['2026-04-05T02:30:00+10:00', 'Australia/Sydney', '2026-04-05T02:30'],
-		['2026-12-01T09:30:00.000-05:00', 'Australia/Sydney', '2026-12-02T01:30'],
-	])('%s in %s → %s', (iso, tz, local) => {
-		expect(toPracticeLocal(iso, tz)).toBe(local);
-	});
-
-	test('round trip through the practice zone, both DST sides', () => {
-		for (const iso of ['2026-01-15T00:00:00Z', '2026-07-15T00:00:00Z']) {
-			const local = toPracticeLocal(iso, 'Australia/Sydney');
-			expect(new Date(fromPracticeLocal(local, 'Australia/Sydney')).toISOString()).toBe(new Date(iso).toISOString());
-		}
-	});
-
-	test('refuses a time without an offset, an unknown zone and an end before the start', () => {
-		expect(() => toPracticeLocal('2026-12-01T09:30:00', 'Australia/Sydney')).toThrow(/offset/);
-		expect(() => toPracticeLocal('2026-12-01T09:30:00Z', 'Mars/Olympus')).toThrow(/Unknown time zone/);
-		expect(() => minutesBetween('2026-12-01T10:00:00Z', '2026-12-01T09:00:00Z')).toThrow(/after the start/);
-	});
-
-	test('practice-local input passes through; bad dates are refused', () => {
-		expect(normaliseScheduleTime('2026-12-01T09:30', 'Australia/Sydney')).toBe('2026-12-01T09:30');
-		expect(isPracticeLocal('2026-02-30T09:30')).toBe(false);
-		expect(minutesBetween('2026-12-01T09:30:00+11:00', '2026-12-01T10:15:00+11:00')).toBe(45);
-	});
-});
+import { retryAfterMs } from '../../lib/http';
 
 describe('notes and external references', () => {
 	test('truncation keeps at most 500 characters without splitting a character', () => {

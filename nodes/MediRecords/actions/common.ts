@@ -1,11 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { DEFAULT_TIME_ZONE } from '../../../lib/time';
 
 export const TIME_ZONE_OPTION: INodeProperties = {
 	displayName: 'Practice Time Zone',
 	name: 'timeZone',
 	type: 'string',
-	default: 'Australia/Sydney',
-	description: 'IANA time zone of the practice. MediRecords stores times as practice-local wall-clock time without an offset; times given with an offset are converted to it.',
+	default: DEFAULT_TIME_ZONE,
+	description: 'IANA time zone of the practice (the workflows give the Service Catalog’s clinic time zone). MediRecords stores times as practice-local wall-clock time without an offset; times given with an offset are converted to it.',
 };
 
 export const appointmentLocator = (displayName = 'Appointment'): INodeProperties => ({
@@ -106,3 +107,26 @@ export const REMINDER_OPTIONS = [
 	{ name: 'SMS and Email', value: 'SMS_AND_EMAIL' },
 	{ name: 'None', value: 'NONE' },
 ];
+
+/** Return All and Limit, as n8n's own nodes give them, for a resource's Get Many. */
+export function returnAllOrLimit(resource: string, operation = 'getAll'): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			displayOptions: { show: { resource: [resource], operation: [operation] } },
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { resource: [resource], operation: [operation], returnAll: [false] } },
+		},
+	];
+}

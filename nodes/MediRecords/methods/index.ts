@@ -1,5 +1,5 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
-import { listAppointmentTypes } from '../actions/practice';
+import { listAppointmentTypes } from '../actions/appointmentType';
 
 async function typeOptions(ctx: ILoadOptionsFunctions, filter?: string): Promise<INodePropertyOptions[]> {
 	const types = await listAppointmentTypes(ctx);

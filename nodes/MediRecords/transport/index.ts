@@ -7,7 +7,8 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
-import { backoffMs, readIntervalCodes, redact, retryAfterMs, type IntervalCode } from '../../../lib/medirecordsMapping';
+import { backoffMs, retryAfterMs } from '../../../lib/http';
+import { readIntervalCodes, redact, type IntervalCode } from '../../../lib/medirecordsMapping';
 
 export type MediRecordsContext = IExecuteFunctions | ILoadOptionsFunctions;
 

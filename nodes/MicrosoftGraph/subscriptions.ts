@@ -2,8 +2,8 @@ import { PageIterator } from '@microsoft/microsoft-graph-client';
 import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 import { chunk, isBeyondMaxLifetime, subscriptionResource, type ExistingSubscription } from '../../lib/graph';
-import { retryAfterMs } from '../../lib/medirecordsMapping';
-import { graphClient, graphError, type GraphContext } from './graphTransport';
+import { retryAfterMs } from '../../lib/http';
+import { graphClient, graphError, type GraphContext } from './transport';
 
 /** The Graph client throws GraphError; ops get a NodeApiError that says what failed and what to check. */
 async function asNodeError<T>(ctx: GraphContext, what: string, fn: () => Promise<T>): Promise<T> {

@@ -5,8 +5,8 @@
  * starts n8n (SQLite, regular mode) and says how to make a demo booking.
  */
 import path from 'path';
-import { N8n, HARNESS, packPackage, N8N_VERSION, OPS_KEY } from '../test/e2e/harness';
-import { startAll } from './cli';
+import { N8n, HARNESS, packPackage, N8N_VERSION, OPS_KEY } from './n8n';
+import { startAll } from '../sandbox/cli';
 
 async function main(): Promise<void> {
 	const certDir = path.join(HARNESS, '.run', 'certs');

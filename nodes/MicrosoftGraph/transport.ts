@@ -7,7 +7,7 @@
 import { Client, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, IHookFunctions, IHttpRequestMethods, IWebhookFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
-import { retryAfterMs } from '../../lib/medirecordsMapping';
+import { retryAfterMs } from '../../lib/http';
 
 export type GraphContext = IExecuteFunctions | IHookFunctions | IWebhookFunctions;
 export const GRAPH_CREDENTIAL = 'microsoftGraphAppApi';

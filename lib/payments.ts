@@ -1,0 +1,177 @@
+/**
+ * Stripe payments → what they pay for. First from the Stripe event alone
+ * (metadata, then the amount against the catalog's prices), then — once the
+ * patient's upcoming bookings are read from MediRecords — against the booking
+ * it pays for: the expected amount is that booking's service and kind.
+ * Reasons a person should look are told apart, and say which booking was
+ * compared (its MediRecords id, service and kind; never patient data).
+ */
+import type { BookingKind, Catalog, Service } from './catalog';
+import { expectedPrice } from './booking';
+import { APPOINTMENT_STATUS } from './medirecordsMapping';
+import { cleanEmail } from './patientFields';
+import { fail, matchingRules, type RouteResult } from './rules';
+
+export type PaymentReason = 'ok' | 'service_unclear' | 'no_catalog_price' | 'amount_differs' | 'currency_differs' | 'no_booking' | 'booking_unclear';
+
+export interface PaymentMatch {
+	eventId: string;
+	eventType: string;
+	paymentId?: string;
+	amount: number;
+	currency: string;
+	refund: boolean;
+	email?: string;
+	service?: string;
+	serviceName?: string;
+	practitioner?: string;
+	kind?: 'initial' | 'followUp';
+	expectedAmount?: number | null;
+	amountMatches: boolean;
+	matchedBy: 'metadata' | 'amount' | 'none';
+	/** True when a person should look; `reason` says why. */
+	needsReview: boolean;
+	reason: PaymentReason;
+	candidates: Array<{ service: string; kind: 'initial' | 'followUp' }>;
+	created?: string;
+}
+
+const STRIPE_TYPES = ['payment_intent.succeeded', 'charge.succeeded', 'charge.refunded', 'checkout.session.completed'];
+
+// Webhook bodies are untyped JSON; every field is checked before use.
+type Json = Record<string, any>;
+
+/** The amount against one expected price: the reason a person should look, or 'ok'. */
+export function compareAmount(catalog: Catalog, amount: number, currency: string, expected: number | null | undefined): PaymentReason {
+	if (currency && currency !== catalog.clinic.currency) return 'currency_differs';
+	if (expected === null || expected === undefined) return 'no_catalog_price';
+	return Math.abs(expected - amount) <= catalog.clinic.priceTolerance ? 'ok' : 'amount_differs';
+}
+
+export function matchPayment(catalog: Catalog, event: Json): RouteResult<PaymentMatch> {
+	if (!event || event.object !== 'event' || typeof event.type !== 'string' || !event.data?.object) {
+		return fail('invalid_event', 'The item is not a Stripe event.');
+	}
+	if (!STRIPE_TYPES.includes(event.type)) return fail('ignored_event_type', `Stripe event type ${event.type} is not a payment the clinic records.`);
+	const o = event.data.object;
+	const refund = event.type === 'charge.refunded';
+	const cents = refund ? Number(o.amount_refunded ?? 0) : Number(o.amount_received ?? o.amount_total ?? o.amount ?? 0);
+	const amount = Math.round(cents) / 100;
+	const currency = String(o.currency ?? '').toUpperCase();
+	const md: Record<string, string> = { ...(o.metadata ?? {}) };
+	const email = cleanEmail(o.receipt_email ?? o.customer_details?.email ?? o.billing_details?.email ?? md.email ?? md.invitee_email);
+	const paymentId = String(o.payment_intent ?? o.id ?? '') || undefined;
+	const base = { eventId: String(event.id), eventType: event.type, paymentId, amount, currency, refund, email, created: event.created ? new Date(Number(event.created) * 1000).toISOString() : undefined };
+
+	const mdService = String(md.service ?? md.service_key ?? '').toLowerCase();
+	const mdPractitioner = String(md.practitioner ?? md.host_email ?? '').toLowerCase();
+	const practitioner = catalog.practitioners.find((p) => p.key === mdPractitioner || p.mailbox === mdPractitioner);
+	let service = catalog.services.find((s) => s.key === mdService || s.name.toLowerCase() === mdService);
+	const eventTypeName = String(md.event_type ?? md.event_type_name ?? o.description ?? '');
+	if (!service && eventTypeName) {
+		const rule = matchingRules(catalog, { subject: eventTypeName, eventType: eventTypeName }).find((r) => r.service);
+		service = rule ? catalog.services.find((s) => s.key === rule.service) : undefined;
+	}
+	if (!service && practitioner && practitioner.services.length === 1) service = catalog.services.find((s) => s.key === practitioner.services[0]);
+
+	const near = (price: number | null) => price !== null && Math.abs(price - amount) <= catalog.clinic.priceTolerance;
+	const candidates: PaymentMatch['candidates'] = [];
+	for (const s of catalog.services) {
+		if (near(s.prices.initial)) candidates.push({ service: s.key, kind: 'initial' });
+		if (near(s.prices.followUp)) candidates.push({ service: s.key, kind: 'followUp' });
+	}
+	const review = (reason: PaymentReason) => ({ reason, needsReview: reason !== 'ok', amountMatches: reason === 'ok' });
+	if (service) {
+		const kind: 'initial' | 'followUp' = md.kind === 'initial' || (md.kind !== 'followUp' && near(service.prices.initial)) ? 'initial' : 'followUp';
+		const expectedAmount = service.prices[kind];
+		return { ok: true, value: { ...base, service: service.key, serviceName: service.name, practitioner: practitioner?.key, kind, expectedAmount, matchedBy: 'metadata', candidates, ...review(compareAmount(catalog, amount, currency, expectedAmount)) } };
+	}
+	const services = [...new Set(candidates.map((c) => c.service))];
+	if (services.length === 1) {
+		const s = catalog.services.find((x) => x.key === services[0])!;
+		const c = candidates.find((x) => x.service === s.key)!;
+		return { ok: true, value: { ...base, service: s.key, serviceName: s.name, practitioner: practitioner?.key, kind: c.kind, expectedAmount: s.prices[c.kind], matchedBy: 'amount', candidates, ...review(compareAmount(catalog, amount, currency, s.prices[c.kind])) } };
+	}
+	// Several services share the price (for example $79 follow-ups), or none has it: the booking decides, or a person.
+	const currencyOk = !currency || currency === catalog.clinic.currency;
+	return { ok: true, value: { ...base, practitioner: practitioner?.key, matchedBy: 'none', candidates, ...review(currencyOk ? 'service_unclear' : 'currency_differs') } };
+}
+
+/** An appointment as MediRecords lists it (only what the match needs). */
+export interface AppointmentSeen {
+	id?: unknown;
+	patientId?: unknown;
+	providerId?: unknown;
+	appointmentTypeId?: unknown;
+	scheduleTime?: unknown;
+	appointmentStatus?: unknown;
+}
+
+/** The booking a payment was compared with: ids and catalog names only. */
+export interface ComparedBooking {
+	appointmentId: string;
+	service: string | null;
+	kind: BookingKind | null;
+	scheduleTime: string;
+}
+
+export interface PaymentCheck extends PaymentMatch {
+	/** The MediRecords appointment the payment is recorded on; null when none can be chosen. */
+	appointmentId: string | null;
+	comparedWith: ComparedBooking | null;
+	/** How many live upcoming bookings were considered (all patients with the payer's email). */
+	bookingsConsidered: number;
+}
+
+/** Which service and kind an appointment type is in the catalog (a shared free-consultation type names no service). */
+export function appointmentTypeMeaning(catalog: Catalog, typeId: string): { service?: Service; kind?: BookingKind } {
+	const found: Array<{ service: Service; kind: BookingKind }> = [];
+	for (const s of catalog.services) {
+		for (const kind of ['initial', 'followUp', 'freeConsultation'] as const) if (s.appointmentTypes[kind] === typeId) found.push({ service: s, kind });
+	}
+	if (found.length === 0) return {};
+	const kinds = new Set(found.map((f) => f.kind));
+	return found.length === 1 ? found[0] : { kind: kinds.size === 1 ? found[0].kind : undefined };
+}
+
+/**
+ * Chooses the booking a payment pays for among the payer's upcoming bookings
+ * (every patient MediRecords has with that email): a booking whose catalog
+ * price is the amount wins (the earliest, when they are all one patient's);
+ * otherwise the earliest paid booking when there is one patient. Bookings of
+ * several patients that fit equally (a family sharing an email) are left to a
+ * person: the payment is never noted on a sibling's appointment by guess.
+ */
+export function matchPaymentToBooking(catalog: Catalog, payment: PaymentMatch, appointments: AppointmentSeen[]): PaymentCheck {
+	const live = appointments
+		.filter((a) => typeof a?.id === 'string' && a.id && Number(a.appointmentStatus) !== APPOINTMENT_STATUS.cancelled)
+		.map((a) => ({ a, ...appointmentTypeMeaning(catalog, String(a.appointmentTypeId ?? '')) }))
+		.sort((x, y) => String(x.a.scheduleTime ?? '').localeCompare(String(y.a.scheduleTime ?? '')));
+	const paid = live.filter((b) => b.kind !== 'freeConsultation' || payment.amount === 0);
+	const ofService = payment.matchedBy === 'metadata' && payment.service ? paid.filter((b) => b.service?.key === payment.service) : paid;
+	const pool = ofService.length ? ofService : paid;
+	const expected = (b: (typeof pool)[number]) => (b.service && b.kind ? expectedPrice(b.service, b.kind) : null);
+	const fits = pool.filter((b) => compareAmount(catalog, payment.amount, payment.currency, expected(b)) === 'ok');
+	const patients = (list: typeof pool) => new Set(list.map((b) => String(b.a.patientId ?? ''))).size;
+	const result = (reason: PaymentReason, chosen?: (typeof pool)[number]): PaymentCheck => {
+		const exp = chosen ? expected(chosen) : (payment.expectedAmount ?? null);
+		return {
+			...payment,
+			service: chosen?.service?.key ?? payment.service,
+			serviceName: chosen?.service?.name ?? payment.serviceName,
+			kind: chosen ? (chosen.kind === 'initial' || chosen.kind === 'followUp' ? chosen.kind : undefined) : payment.kind,
+			expectedAmount: exp,
+			reason,
+			needsReview: reason !== 'ok',
+			amountMatches: reason === 'ok',
+			appointmentId: chosen ? String(chosen.a.id) : null,
+			comparedWith: chosen ? { appointmentId: String(chosen.a.id), service: chosen.service?.key ?? null, kind: chosen.kind ?? null, scheduleTime: String(chosen.a.scheduleTime ?? '') } : null,
+			bookingsConsidered: live.length,
+		};
+	};
+	if (pool.length === 0) return result('no_booking');
+	if (fits.length > 0) return patients(fits) === 1 ? result('ok', fits[0]) : result('booking_unclear');
+	if (patients(pool) > 1) return result('booking_unclear');
+	const chosen = pool[0];
+	return result(compareAmount(catalog, payment.amount, payment.currency, expected(chosen)), chosen);
+}
