@@ -140,9 +140,13 @@ function patientFrom(name: unknown, email: unknown, answers: BookingPatient['ans
 /** Calendly's own lines in an event it writes: its footer links, its signature, the event name line. */
 const CALENDLY_MARKERS = /calendly\.com\/(cancellations|reschedulings)\/|powered by calendly|^\s*event name\s*:/im;
 
-/** Whether an event body carries Calendly's markers. */
+const MARKER_WINDOW = LIMITS.answer * 4;
+
+/** Whether an event body carries Calendly's markers: its first lines or its footer, however long the answers between. */
 export function hasCalendlyMarkers(body: string): boolean {
-	return CALENDLY_MARKERS.test(textLines(stripHtml(clip(body, LIMITS.answer * 4))).join('\n'));
+	const text = String(body ?? '');
+	const parts = text.length > 2 * MARKER_WINDOW ? [text.slice(0, MARKER_WINDOW), text.slice(-MARKER_WINDOW)] : [text];
+	return parts.some((part) => CALENDLY_MARKERS.test(textLines(stripHtml(part)).join('\n')));
 }
 
 // Webhook bodies are untyped JSON; every field is checked before use.

@@ -49,6 +49,7 @@ describe('is it a booking? decided first, from the event itself', () => {
 		['the event name line', '<p>Event Name: Weight Loss Follow-up</p>', true],
 		['a practitioner’s own note', 'Bring the car in for service', false],
 		['a link to calendly.com in a note', 'my page is calendly.com/dr-dia', false],
+		['the footer after 40,000 characters of answers', `<p>Why are you booking?<br>${'x'.repeat(40_000)}</p><p>Powered by Calendly.com</p>`, true],
 	])('Calendly markers: %s → %s', (_l, body, expected) => {
 		expect(hasCalendlyMarkers(body)).toBe(expected);
 	});
