@@ -64,7 +64,7 @@ export class ServiceRouter implements INodeType {
 					{ name: 'Define Catalog', value: 'defineCatalog', action: 'Define the service catalog', description: 'The clinic’s services, practitioners, forms and routing rules; attaches the checked catalog to each item' },
 					{ name: 'List Practitioners', value: 'listPractitioners', action: 'List practitioners for a service', description: 'Practitioners and Calendly links for the website, or the waitlist form' },
 					{ name: 'Match Payment', value: 'matchPayment', action: 'Match a stripe payment to a service', description: 'Which service a Stripe payment is for, and whether the amount matches the catalog' },
-					{ name: 'Route Booking', value: 'routeBooking', action: 'Route a calendar booking', description: 'Turn an Outlook event or Calendly booking into a normalised booking, one output per service' },
+					{ name: 'Route Booking', value: 'routeBooking', action: 'Route a calendar booking', description: 'Turn an Outlook event or Calendly booking into a normalised booking, one output per service; entries that are not bookings go to Not a Booking' },
 					{ name: 'Route Form', value: 'routeForm', action: 'Route a jotform submission', description: 'Verify the submission with JotForm’s API, recognise the form and the patient’s details, one output per form type' },
 				],
 				default: 'routeBooking',
