@@ -26,7 +26,6 @@ export interface BookingPatient {
 	answers: Array<{ question: string; answer: string }>;
 }
 
-
 /** Something about a placed booking ops should follow up. Reasons and catalog names only: never patient data. */
 export interface Attention {
 	reason: 'service_not_open' | 'practitioner_not_in_service' | 'free_consultation_not_on_consultant';
@@ -327,20 +326,18 @@ export function routeBooking(catalog: Catalog, item: GraphEvent): RouteResult<Bo
 export function routeCalendarChange(catalog: Catalog, item: GraphEvent): CalendarChange {
 	const event: GraphEvent | undefined = item?.event && typeof item.event === 'object' ? item.event : undefined;
 	if (item?.changeType === 'deleted' || event?.isCancelled === true || item?.isCancelled === true) {
-		const mailbox = String(item.mailbox ?? '').trim().toLowerCase();
-		const practitioner = catalog.practitioners.find((p) => p.mailbox === mailbox);
+		const practitioner = findPractitioner(catalog, item.mailbox);
 		const eventId = String(item.eventId ?? event?.id ?? item.id ?? '');
 		if (!practitioner || !eventId) {
 			return { route: 'unrouted', reason: 'unknown_cancellation', detail: 'A deleted or cancelled event came from a calendar that is not in the catalog, or carried no event id.' };
 		}
-		return { route: 'cancellation', value: { changeType: 'deleted', eventId, mailbox, practitioner: practitioner.key, providerId: practitioner.providerId, timeZone: catalog.clinic.timeZone } };
+		return { route: 'cancellation', value: { changeType: 'deleted', eventId, mailbox: practitioner.mailbox, practitioner: practitioner.key, providerId: practitioner.providerId, timeZone: catalog.clinic.timeZone } };
 	}
 	const routed = routeBooking(catalog, item);
 	if (routed.ok) return { route: 'booking', value: routed.value };
 	if (routed.reason === 'not_a_booking') {
-		const mailbox = String(item?.mailbox ?? event?.mailbox ?? '').trim().toLowerCase();
 		const eventId = item?.eventId ?? event?.id ?? item?.id;
-		return { route: 'ignored', value: { reason: 'not_a_booking', eventId: typeof eventId === 'string' ? clip(eventId, 300) : undefined, practitioner: catalog.practitioners.find((p) => p.mailbox === mailbox)?.key } };
+		return { route: 'ignored', value: { reason: 'not_a_booking', eventId: typeof eventId === 'string' ? clip(eventId, 300) : undefined, practitioner: findPractitioner(catalog, item?.mailbox ?? event?.mailbox)?.key } };
 	}
 	return { route: 'unrouted', reason: routed.reason, detail: routed.detail };
 }

@@ -3,9 +3,8 @@
  * rules, validated with zod. Errors name the entry that is wrong
  * (for example `practitioners[dr-dia].mailbox`), never a bare index.
  */
-import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { DEFAULT_TIME_ZONE } from './time';
+import { DEFAULT_TIME_ZONE, isTimeZone } from './time';
 
 export const BOOKING_KINDS = ['freeConsultation', 'initial', 'followUp'] as const;
 export type BookingKind = (typeof BOOKING_KINDS)[number];
@@ -79,7 +78,7 @@ export const catalogSchema = z.object({
 			.string()
 			.trim()
 			.default(DEFAULT_TIME_ZONE)
-			.refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone name, e.g. Australia/Sydney'),
+			.refine(isTimeZone, 'must be an IANA time zone name, e.g. Australia/Sydney'),
 		currency: z.string().trim().length(3).default('AUD'),
 		waitlistFormUrl: z.string().trim().url().optional(),
 		/** Where ops alerts go (a Teams/Slack incoming webhook or similar): no patient data is ever sent there. */

@@ -74,7 +74,8 @@ export function matchPayment(catalog: Catalog, event: Json): RouteResult<Payment
 	}
 	if (!service && practitioner && practitioner.services.length === 1) service = catalog.services.find((s) => s.key === practitioner.services[0]);
 
-	const near = (price: number | null) => price !== null && Math.abs(price - amount) <= catalog.clinic.priceTolerance;
+	// The price alone (currency is judged separately below).
+	const near = (price: number | null) => compareAmount(catalog, amount, '', price) === 'ok';
 	const candidates: PaymentMatch['candidates'] = [];
 	for (const s of catalog.services) {
 		if (near(s.prices.initial)) candidates.push({ service: s.key, kind: 'initial' });

@@ -18,10 +18,16 @@ const LOCAL_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
 
 const knownZones = new Set<string>();
 
+/** Whether a name is an IANA time zone luxon (and so every conversion here) can use. */
+export function isTimeZone(timeZone: string): boolean {
+	if (knownZones.has(timeZone)) return true;
+	if (!IANAZone.isValidZone(String(timeZone ?? ''))) return false;
+	knownZones.add(timeZone);
+	return true;
+}
+
 export function assertTimeZone(timeZone: string): void {
-	if (knownZones.has(timeZone)) return;
-	if (IANAZone.isValidZone(String(timeZone ?? ''))) knownZones.add(timeZone);
-	else {
+	if (!isTimeZone(timeZone)) {
 		throw new Error(`Unknown time zone "${timeZone}". Use an IANA name such as Australia/Sydney (the Service Catalog's clinic time zone).`);
 	}
 }

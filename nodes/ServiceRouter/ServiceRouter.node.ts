@@ -228,8 +228,7 @@ export class ServiceRouter implements INodeType {
 			try {
 				catalog = parseCatalogInput(this.getNodeParameter('catalog', i, '') as unknown);
 			} catch (e) {
-				const problems = e instanceof CatalogError ? e.problems : [(e as Error).message];
-				const detail = e instanceof CatalogError && e.missing ? problems[0] : `Fix the Service Catalog workflow: ${problems.join('; ')}`;
+				const detail = catalogProblem(e);
 				if (this.continueOnFail()) {
 					unrouted(i, 'no_catalog', detail, input);
 					continue;
@@ -282,13 +281,23 @@ export class ServiceRouter implements INodeType {
 		}
 		return outputs;
 	}
+}
 
+/** What ops should fix when the catalog did not arrive or does not check. */
+function catalogProblem(e: unknown): string {
+	const problems = e instanceof CatalogError ? e.problems : [(e as Error).message];
+	return e instanceof CatalogError && e.missing ? problems[0] : `Fix the Service Catalog workflow: ${problems.join('; ')}`;
 }
 
 /** All input items are the payer's appointments; one item comes out, paired with all of them. */
 function matchPaymentBooking(ctx: IExecuteFunctions, items: INodeExecutionData[]): INodeExecutionData {
 	const raw = ctx.getNodeParameter('payment', 0, '') as unknown;
-	const payment = (typeof raw === 'string' ? (raw.trim() ? JSON.parse(raw) : undefined) : raw) as (PaymentMatch & { catalog?: unknown }) | undefined;
+	let payment: (PaymentMatch & { catalog?: unknown }) | undefined;
+	try {
+		payment = typeof raw === 'string' ? (raw.trim() ? JSON.parse(raw) : undefined) : (raw as typeof payment);
+	} catch {
+		payment = undefined;
+	}
 	if (!payment || typeof payment !== 'object' || typeof payment.amount !== 'number') {
 		throw new NodeOperationError(ctx.getNode(), 'No payment reached this step.', { description: "Set Payment to the Match Payment step's output, for example {{ $('Match Payment').first().json }}." });
 	}
@@ -296,8 +305,7 @@ function matchPaymentBooking(ctx: IExecuteFunctions, items: INodeExecutionData[]
 	try {
 		catalog = parseCatalogInput(ctx.getNodeParameter('catalog', 0, '') as unknown);
 	} catch (e) {
-		const problems = e instanceof CatalogError ? e.problems : [(e as Error).message];
-		throw new NodeOperationError(ctx.getNode(), 'The service catalog is missing or invalid.', { description: problems.join('; ') });
+		throw new NodeOperationError(ctx.getNode(), 'The service catalog is missing or invalid.', { description: catalogProblem(e) });
 	}
 	const { catalog: _c, ...match } = payment;
 	const checked = matchPaymentToBooking(catalog, match, items.map((item) => item.json as AppointmentSeen));
