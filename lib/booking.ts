@@ -160,11 +160,6 @@ function patientAttendee(event: GraphEvent, staff: Set<string>): GraphEvent | un
 	});
 }
 
-/** Is it a booking? From the event alone: a patient attendee, or Calendly's markers in its body. */
-export function isBooking(event: GraphEvent, staff: Set<string>): boolean {
-	return patientAttendee(event, staff) !== undefined || hasCalendlyMarkers(String(event?.body?.content ?? event?.bodyPreview ?? ''));
-}
-
 interface Decision {
 	service: Service;
 	kind: BookingKind;
@@ -257,17 +252,19 @@ export function routeCalendarEvent(catalog: Catalog, event: GraphEvent, mailbox?
 	if (event.isCancelled === true) return fail('event_cancelled', 'The event is cancelled in Outlook; it is handled as a cancellation, not a booking.');
 	const organizer = event.organizer?.emailAddress?.address as string | undefined;
 	const staff = new Set([...catalog.practitioners.map((p) => p.mailbox), String(mailbox ?? '').trim().toLowerCase()].filter(Boolean));
-	if (!isBooking(event, staff)) return fail('not_a_booking', 'The entry has no patient attendee and no Calendly details: a practitioner’s own entry.');
+	// Is it a booking? From the event alone: a patient attendee, or Calendly's markers in its body.
+	const invitee = patientAttendee(event, staff);
+	const body = String(event.body?.content ?? event.bodyPreview ?? '');
+	if (!invitee && !hasCalendlyMarkers(body)) return fail('not_a_booking', 'The entry has no patient attendee and no Calendly details: a practitioner’s own entry.');
 	if (!event.start?.dateTime || !event.end?.dateTime) return fail('invalid_event', 'The event has no start or end time.');
 	const practitioner = findPractitioner(catalog, mailbox, organizer);
 	if (!practitioner) return fail('unknown_practitioner', 'The calendar belongs to no practitioner in the Service Catalog. Add the practitioner, or remove the subscription.');
 	const subject = clip(event.subject, 500);
-	const answers = readAnswers(String(event.body?.content ?? event.bodyPreview ?? ''));
+	const answers = readAnswers(body);
 	const eventType = answerFor(answers, /^event (type|name)$/i);
 	const decided = decide(catalog, practitioner, { subject, eventType: eventType ?? subject, organizer });
 	if (!decided.ok) return decided;
 
-	const invitee = patientAttendee(event, staff);
 	const name = invitee?.emailAddress?.name ?? answerFor(answers, /^invitee( name)?$/i);
 	const email = invitee?.emailAddress?.address ?? answerFor(answers, /^invitee email$/i);
 	if (!email && !name) return fail('no_patient', 'Calendly’s details are in the event, but it names no invitee (no attendee, no "Invitee" line), so there is no patient to book. Book the patient by hand from Calendly.');
