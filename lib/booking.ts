@@ -11,7 +11,7 @@
  * Graph events (as Calendly writes them into Outlook) and Calendly's own
  * `invitee.created` bodies give the same Booking.
  */
-import type { BookingKind, Catalog, Practitioner, Service } from './catalog';
+import { outOfServiceNote, type BookingKind, type Catalog, type Practitioner, type Service } from './catalog';
 import { cleanEmail, splitName, titleCase, toE164, toIsoDate } from './patientFields';
 import { clip, isPlausibleName, LIMITS, stripHtml, textLines } from './publicInput';
 import { fail, matchingRules, type RouteResult, type Signals, type Unrouted } from './rules';
@@ -258,7 +258,7 @@ export function routeCalendarEvent(catalog: Catalog, event: GraphEvent, mailbox?
 	if (!invitee && !hasCalendlyMarkers(body)) return fail('not_a_booking', 'The entry has no patient attendee and no Calendly details: a practitioner’s own entry.');
 	if (!event.start?.dateTime || !event.end?.dateTime) return fail('invalid_event', 'The event has no start or end time.');
 	const practitioner = findPractitioner(catalog, mailbox, organizer);
-	if (!practitioner) return fail('unknown_practitioner', 'The calendar belongs to no practitioner in the Service Catalog. Add the practitioner, or remove the subscription.');
+	if (!practitioner) return fail('unknown_practitioner', `The calendar belongs to no practitioner in the Service Catalog. Add the practitioner, or remove the subscription.${outOfServiceNote(catalog, 'practitioners')}`);
 	const subject = clip(event.subject, 500);
 	const answers = readAnswers(body);
 	const eventType = answerFor(answers, /^event (type|name)$/i);
@@ -286,7 +286,7 @@ export function routeCalendlyInvitee(catalog: Catalog, body: GraphEvent): RouteR
 	if (!se?.start_time || !se?.end_time) return fail('invalid_event', 'The Calendly payload has no scheduled event times.');
 	const hosts: string[] = (se.event_memberships ?? []).map((m: GraphEvent) => m?.user_email);
 	const practitioner = findPractitioner(catalog, ...hosts);
-	if (!practitioner) return fail('unknown_practitioner', 'The Calendly host is not a practitioner in the Service Catalog.');
+	if (!practitioner) return fail('unknown_practitioner', `The Calendly host is not a practitioner in the Service Catalog.${outOfServiceNote(catalog, 'practitioners')}`);
 	const link = practitioner.calendly.find((c) => c.eventType.toLowerCase() === String(se.name ?? '').toLowerCase());
 	const decided = decide(catalog, practitioner, { subject: se.name, eventType: se.name, organizer: hosts[0] }, { kind: link?.kind, service: link?.service });
 	if (!decided.ok) return decided;

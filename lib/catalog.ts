@@ -69,26 +69,45 @@ const ruleSchema = z
 	.refine((r) => r.service || r.kind, { message: 'must set a service, a booking kind, or both' })
 	.refine((r) => r.subject || r.eventType || r.organizer, { message: 'must have at least one pattern (subject, event type or organiser)' });
 
+const clinicSchema = z.object({
+	name: z.string().trim().min(1),
+	siteOrigin: z.string().trim().url('must be the website origin, e.g. https://www.clinic.example').transform((u) => new URL(u).origin),
+	defaultCountry: z.enum(['AU', 'NZ', 'GB', 'US', 'CA', 'IE']).default('AU'),
+	timeZone: z
+		.string()
+		.trim()
+		.default(DEFAULT_TIME_ZONE)
+		.refine(isTimeZone, 'must be an IANA time zone name, e.g. Australia/Sydney'),
+	currency: z.string().trim().length(3).default('AUD'),
+	waitlistFormUrl: z.string().trim().url().optional(),
+	/** Where routine ops notices go (a Teams/Slack incoming webhook or similar): no patient data is ever sent there. */
+	opsAlertUrl: z.string().trim().url().optional(),
+	priceTolerance: z.number().nonnegative().default(0.5),
+});
+
+/** Clinic fields that can be left out when wrong: the rest of the clinic works without them. */
+const OPTIONAL_CLINIC_FIELDS = ['waitlistFormUrl', 'opsAlertUrl', 'priceTolerance'] as const;
+
+/**
+ * Something ops must fix in the catalog. `entry` names it by its own key, e.g. `practitioners[dr-dia]`;
+ * `outOfService` says whether the check took that entry out (the rest of the catalog works either way).
+ */
+export interface CatalogProblem {
+	entry: string;
+	problem: string;
+	outOfService: boolean;
+}
+
+const problemSchema = z.object({ entry: z.string(), problem: z.string(), outOfService: z.boolean().default(true) });
+
 export const catalogSchema = z.object({
-	clinic: z.object({
-		name: z.string().trim().min(1),
-		siteOrigin: z.string().trim().url('must be the website origin, e.g. https://www.clinic.example').transform((u) => new URL(u).origin),
-		defaultCountry: z.enum(['AU', 'NZ', 'GB', 'US', 'CA', 'IE']).default('AU'),
-		timeZone: z
-			.string()
-			.trim()
-			.default(DEFAULT_TIME_ZONE)
-			.refine(isTimeZone, 'must be an IANA time zone name, e.g. Australia/Sydney'),
-		currency: z.string().trim().length(3).default('AUD'),
-		waitlistFormUrl: z.string().trim().url().optional(),
-		/** Where ops alerts go (a Teams/Slack incoming webhook or similar): no patient data is ever sent there. */
-		opsAlertUrl: z.string().trim().url().optional(),
-		priceTolerance: z.number().nonnegative().default(0.5),
-	}),
-	services: z.array(serviceSchema).min(1),
-	practitioners: z.array(practitionerSchema).min(1),
+	clinic: clinicSchema,
+	services: z.array(serviceSchema),
+	practitioners: z.array(practitionerSchema),
 	forms: z.array(formSchema).default([]),
 	routing: z.array(ruleSchema).default([]),
+	/** Entries left out by the check: everything else in the catalog is in service. */
+	problems: z.array(problemSchema).default([]),
 });
 
 export type Catalog = z.infer<typeof catalogSchema>;
@@ -116,9 +135,7 @@ function describePath(path: Array<string | number>, input: unknown): string {
 		const current = node as Record<string | number, unknown> | undefined;
 		const next = current?.[seg];
 		if (typeof seg === 'number') {
-			const entry = next as Record<string, unknown> | undefined;
-			const label = entry?.key ?? entry?.formId ?? entry?.name ?? entry?.eventType ?? `#${seg + 1}`;
-			out += `[${String(label)}]`;
+			out += `[${entryLabel(next, seg)}]`;
 		} else {
 			out += out ? `.${seg}` : seg;
 		}
@@ -127,43 +144,168 @@ function describePath(path: Array<string | number>, input: unknown): string {
 	return out || 'catalog';
 }
 
-/** Validates a catalog; throws CatalogError naming every bad entry. */
-export function parseCatalog(input: unknown): Catalog {
-	const parsed = catalogSchema.safeParse(input);
-	if (!parsed.success) {
-		throw new CatalogError(parsed.error.issues.map((i) => `${describePath(i.path, input)} ${i.message}`));
+function entryLabel(entry: unknown, index: number): string {
+	const e = entry as Record<string, unknown> | undefined;
+	const label = e?.key ?? e?.formId ?? e?.name ?? e?.eventType;
+	return typeof label === 'string' && label.trim() ? label.trim() : `#${index + 1}`;
+}
+
+const LISTS = ['services', 'practitioners', 'forms', 'routing'] as const;
+type ListName = (typeof LISTS)[number];
+
+/**
+ * Checks a catalog entry by entry. A wrong entry is taken out of service on its own, with a
+ * problem naming it: a practitioner with a mistyped mailbox stops being listed and routed, and
+ * every other practitioner, service and form keeps working. References follow: a practitioner
+ * loses a service that is out, a service no one can deliver is out, a form or rule naming a
+ * service that is out is out. Only the clinic's own required settings (name, website origin,
+ * time zone, currency, country) stop the whole catalog: without them no booking can be placed
+ * correctly.
+ */
+export function checkCatalog(input: unknown): Catalog {
+	if (!input || typeof input !== 'object' || Array.isArray(input)) throw new CatalogError(['the catalog must be an object with clinic, services, practitioners, forms and routing']);
+	const raw = input as Record<string, unknown>;
+	// A catalog checked before (by Define Catalog) carries what that check found: kept, since the
+	// entries it took out are no longer here to be found again.
+	const earlier = z.array(problemSchema).safeParse(raw.problems ?? []);
+	const problems: CatalogProblem[] = earlier.success ? [...earlier.data] : [];
+	const out = (entry: string, problem: string, outOfService = true) => problems.push({ entry, problem, outOfService });
+
+	// The clinic: optional settings that are wrong are left out; required ones stop the catalog.
+	const clinicIn = { ...((raw.clinic as Record<string, unknown>) ?? {}) };
+	let clinic = clinicSchema.safeParse(clinicIn);
+	if (!clinic.success) {
+		const fatal: string[] = [];
+		for (const issue of clinic.error.issues) {
+			const field = issue.path[0];
+			if ((OPTIONAL_CLINIC_FIELDS as readonly unknown[]).includes(field)) {
+				out(`clinic.${String(field)}`, `${issue.message}; left out`, false);
+				delete clinicIn[field as string];
+			} else fatal.push(`${describePath(['clinic', ...issue.path] as Array<string | number>, raw)} ${issue.message}`);
+		}
+		if (fatal.length) throw new CatalogError(fatal);
+		clinic = clinicSchema.safeParse(clinicIn);
+		if (!clinic.success) throw new CatalogError(clinic.error.issues.map((i) => `clinic.${i.path.join('.')} ${i.message}`));
 	}
-	const c = parsed.data;
-	const problems: string[] = [];
-	const dupes = (list: string[], what: string) => {
+
+	// Each entry on its own.
+	const schemas = { services: serviceSchema, practitioners: practitionerSchema, forms: formSchema, routing: ruleSchema } as const;
+	const lists = {} as { [K in ListName]: Array<z.infer<(typeof schemas)[K]>> };
+	for (const name of LISTS) {
+		const entries = raw[name] === undefined ? [] : raw[name];
+		if (!Array.isArray(entries)) throw new CatalogError([`${name} must be a list`]);
+		const kept: unknown[] = [];
+		entries.forEach((entry: unknown, i: number) => {
+			const parsed = (schemas[name] as z.ZodTypeAny).safeParse(entry);
+			const label = `${name}[${entryLabel(entry, i)}]`;
+			if (parsed.success) kept.push(parsed.data);
+			else out(label, parsed.error.issues.map((issue) => `${describePath(issue.path, entry).replace(/^catalog$/, 'entry')} ${issue.message}`.replace(/^entry /, '')).join('; '));
+		});
+		(lists as Record<ListName, unknown[]>)[name] = kept;
+	}
+	let { services, practitioners, forms, routing } = lists;
+
+	// Duplicates: the first entry keeps the key; later ones are out.
+	const firstOnly = <T>(list: T[], keyOf: (t: T) => string, label: (t: T) => string, what: string): T[] => {
 		const seen = new Set<string>();
-		for (const k of list) {
-			if (seen.has(k)) problems.push(`${what}[${k}] appears twice`);
+		return list.filter((t) => {
+			const k = keyOf(t);
+			if (seen.has(k)) {
+				out(label(t), `${what} "${k}" is already used by an earlier entry; this one is out of service`);
+				return false;
+			}
 			seen.add(k);
-		}
+			return true;
+		});
 	};
-	dupes(c.services.map((s) => s.key), 'services');
-	dupes(c.practitioners.map((p) => p.key), 'practitioners');
-	dupes(c.practitioners.map((p) => p.mailbox), 'practitioner mailbox');
-	dupes(c.forms.map((f) => f.formId), 'forms');
-	const services = new Set(c.services.map((s) => s.key));
-	const formKeys = new Set(c.forms.map((f) => f.type));
-	for (const p of c.practitioners) {
-		for (const s of p.services) if (!services.has(s)) problems.push(`practitioners[${p.key}].services names "${s}", which is not a service in the catalog`);
-		for (const cal of p.calendly) if (cal.service && !services.has(cal.service)) problems.push(`practitioners[${p.key}].calendly[${cal.eventType}].service names unknown service "${cal.service}"`);
-	}
-	for (const s of c.services) {
-		if (s.intakeForm && !formKeys.has(s.intakeForm as FormType)) problems.push(`services[${s.key}].intakeForm "${s.intakeForm}" is not a form type in the catalog`);
-		if (s.status === 'active') {
-			if (!c.practitioners.some((p) => !p.consultant && p.services.includes(s.key))) problems.push(`services[${s.key}] is active but no practitioner delivers it`);
-			if (!s.appointmentTypes.followUp && !s.appointmentTypes.initial) problems.push(`services[${s.key}] is active but has no MediRecords appointment type`);
+	services = firstOnly(services, (s) => s.key, (s) => `services[${s.key}]`, 'key');
+	practitioners = firstOnly(practitioners, (p) => p.key, (p) => `practitioners[${p.key}]`, 'key');
+	practitioners = firstOnly(practitioners, (p) => p.mailbox, (p) => `practitioners[${p.key}]`, 'mailbox');
+	forms = firstOnly(forms, (f) => f.formId, (f) => `forms[${f.formId}]`, 'form id');
+
+	// Services that cannot be booked are out; then references to what is out.
+	const formTypes = new Set(forms.map((f) => f.type as string));
+	services = services.map((s) => {
+		if (s.intakeForm && !formTypes.has(s.intakeForm)) {
+			out(`services[${s.key}]`, `intakeForm "${s.intakeForm}" is not a form type in the catalog; left out`, false);
+			const { intakeForm: _f, ...rest } = s;
+			return rest;
 		}
+		return s;
+	});
+	services = services.filter((s) => {
+		if (s.status === 'active' && !s.appointmentTypes.followUp && !s.appointmentTypes.initial) {
+			out(`services[${s.key}]`, 'is active but has no MediRecords appointment type');
+			return false;
+		}
+		return true;
+	});
+	const unknownService = (s: string) => `names service "${s}", which is not in the catalog or is out of service`;
+	const serviceKeys = new Set(services.map((s) => s.key));
+	practitioners = practitioners.filter((p) => {
+		for (const s of p.services) if (!serviceKeys.has(s)) out(`practitioners[${p.key}]`, `services ${unknownService(s)}; left out of their services`, false);
+		p.services = p.services.filter((s) => serviceKeys.has(s));
+		for (const c of p.calendly) if (c.service && !serviceKeys.has(c.service)) out(`practitioners[${p.key}]`, `calendly[${c.eventType}] ${unknownService(c.service)}; link left out`, false);
+		p.calendly = p.calendly.filter((c) => !c.service || serviceKeys.has(c.service));
+		if (!p.services.length) {
+			out(`practitioners[${p.key}]`, 'delivers no service that is in service');
+			return false;
+		}
+		return true;
+	});
+	// A service nobody delivers stays in service: its free consultations still reach the Consultant.
+	for (const s of services) {
+		if (s.status === 'active' && !practitioners.some((p) => !p.consultant && p.services.includes(s.key))) out(`services[${s.key}]`, 'is active but no practitioner in service delivers it: the website lists nobody for its follow-ups', false);
 	}
-	for (const f of c.forms) if (f.service && !services.has(f.service)) problems.push(`forms[${f.formId}].service names unknown service "${f.service}"`);
-	for (const r of c.routing) if (r.service && !services.has(r.service)) problems.push(`routing[${r.name}].service names unknown service "${r.service}"`);
-	if (!c.practitioners.some((p) => p.consultant)) problems.push('practitioners: no consultant is marked for free initial consultations');
-	if (problems.length) throw new CatalogError(problems);
-	return c;
+	forms = forms.filter((f) => {
+		if (f.service && !serviceKeys.has(f.service)) {
+			out(`forms[${f.formId}]`, unknownService(f.service));
+			return false;
+		}
+		return true;
+	});
+	routing = routing.filter((r) => {
+		if (r.service && !serviceKeys.has(r.service)) {
+			out(`routing[${r.name}]`, unknownService(r.service));
+			return false;
+		}
+		return true;
+	});
+	if (!practitioners.some((p) => p.consultant)) out('practitioners', 'no consultant in service is marked for free initial consultations', false);
+	return { clinic: clinic.data, services, practitioners, forms, routing, problems: dedupeProblems(problems) };
+}
+
+function dedupeProblems(problems: CatalogProblem[]): CatalogProblem[] {
+	const seen = new Set<string>();
+	return problems.filter((p) => {
+		const k = `${p.entry}\u0000${p.problem}`;
+		if (seen.has(k)) return false;
+		seen.add(k);
+		return true;
+	});
+}
+
+/** The entries a catalog has out of service, as one line for an alert or error message. */
+export function describeProblems(problems: CatalogProblem[], max = 5): string {
+	const shown = problems.slice(0, max).map((p) => `${p.entry}${p.outOfService ? ' (out of service)' : ''}: ${p.problem}`);
+	const more = problems.length > max ? `; and ${problems.length - max} more` : '';
+	return `${shown.join('; ')}${more}`;
+}
+
+/**
+ * A sentence for an alert when an item names something the catalog does not have: the entries of
+ * that list that are out of service are the likely reason (a mistyped mailbox or form id).
+ */
+export function outOfServiceNote(catalog: Catalog, list: ListName): string {
+	const entries = [...new Set(catalog.problems.filter((p) => p.outOfService && p.entry.startsWith(`${list}[`)).map((p) => p.entry))];
+	return entries.length ? ` These catalog entries are out of service until fixed, and may be the one meant: ${entries.slice(0, 5).join(', ')}.` : '';
+}
+
+/** Validates a catalog that must be whole (tests, fixtures): throws CatalogError naming every problem. */
+export function parseCatalog(input: unknown): Catalog {
+	const catalog = checkCatalog(input);
+	if (catalog.problems.length) throw new CatalogError(catalog.problems.map((p) => `${p.entry}: ${p.problem}`));
+	return catalog;
 }
 
 export const NO_CATALOG = 'No catalog reached this node. Put a "Load Service Catalog" step (this package\'s node of that name) before it.';
@@ -185,7 +327,7 @@ export function parseCatalogInput(raw: unknown): Catalog {
 			throw new CatalogError(['the catalog is not valid JSON']);
 		}
 	}
-	const catalog = parseCatalog(value);
+	const catalog = checkCatalog(value);
 	if (checked.size >= 8) checked.delete(checked.keys().next().value as string);
 	checked.set(text, catalog);
 	return catalog;
@@ -195,8 +337,8 @@ export function practitionersFor(catalog: Catalog, serviceKey: string): Practiti
 	return catalog.practitioners.filter((p) => !p.consultant && p.services.includes(serviceKey));
 }
 
-export function consultant(catalog: Catalog): Practitioner {
-	return catalog.practitioners.find((p) => p.consultant)!;
+export function consultant(catalog: Catalog): Practitioner | undefined {
+	return catalog.practitioners.find((p) => p.consultant);
 }
 
 export function mailboxes(catalog: Catalog): string[] {

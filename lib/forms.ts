@@ -2,7 +2,7 @@
  * JotForm submissions (fetched from JotForm's API, never the webhook body) →
  * form type, service and the patient's details.
  */
-import type { Catalog, FormType } from './catalog';
+import { outOfServiceNote, type Catalog, type FormType } from './catalog';
 import { readQuestions, recogniseQuestions, submissionLink, type JotFormQuestion, type JotFormSubmission } from './jotform';
 import { cleanEmail, splitName, titleCase, toE164, toIsoDate, type PatientAddress } from './patientFields';
 import { boundValue, clip, isPlausibleName, LIMITS } from './publicInput';
@@ -64,7 +64,7 @@ export function routeForm(catalog: Catalog, input: VerifiedFormInput): RouteResu
 	const sub = input.submission;
 	const formId = String(sub?.form_id ?? '');
 	const form = catalog.forms.find((f) => f.formId === formId);
-	if (!form) return fail('not_catalog_form', `JotForm form ${clip(formId, 30)} is not in the Service Catalog. Add it under Forms with its type.`);
+	if (!form) return fail('not_catalog_form', `JotForm form ${clip(formId, 30)} is not in the Service Catalog. Add it under Forms with its type.${outOfServiceNote(catalog, 'forms')}`);
 	const country = catalog.clinic.defaultCountry;
 	const byQid = new Map<string, JotFormQuestion>(input.questions.map((q) => [String(q.qid), q]));
 	const answers = (sub.answers && typeof sub.answers === 'object' ? Object.entries(sub.answers) : []).slice(0, LIMITS.answers);

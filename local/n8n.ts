@@ -158,6 +158,8 @@ export class N8n {
 				QUEUE_BULL_REDIS_HOST: '127.0.0.1',
 				QUEUE_BULL_REDIS_PORT: '6379',
 				QUEUE_BULL_PREFIX: `bull-${o.name}`,
+				// n8n caches in Redis in queue mode (workflow → project, webhooks); a fresh database must not meet an earlier run's cache.
+				N8N_CACHE_REDIS_KEY_PREFIX: `cache-${o.name}`,
 				DB_TYPE: 'postgresdb',
 				DB_POSTGRESDB_HOST: '127.0.0.1',
 				DB_POSTGRESDB_PORT: '5432',
@@ -181,7 +183,9 @@ export class N8n {
 		if (this.opts.mode === 'queue') {
 			const db = this.env().DB_POSTGRESDB_DATABASE!;
 			execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-c', `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`, '-c', `CREATE DATABASE ${db}`], { stdio: 'ignore' });
-			execFileSync('redis-cli', ['-h', '127.0.0.1', 'EVAL', "for _,k in ipairs(redis.call('keys', ARGV[1])) do redis.call('del', k) end", '0', `bull-${this.opts.name}*`], { stdio: 'ignore' });
+			for (const pattern of [`bull-${this.opts.name}*`, `*cache-${this.opts.name}:*`]) {
+				execFileSync('redis-cli', ['-h', '127.0.0.1', 'EVAL', "for _,k in ipairs(redis.call('keys', ARGV[1])) do redis.call('del', k) end", '0', pattern], { stdio: 'ignore' });
+			}
 		}
 		writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }));
 		// As n8n installs a community package: npm install into ~/.n8n/nodes, peers (n8n-workflow) supplied by n8n.
@@ -245,6 +249,68 @@ export class N8n {
 				await this.waitHealthy(`http://127.0.0.1:${port}/healthz/readiness`, 120_000);
 			}
 		}
+	}
+
+	private session?: { cookie: string; browserId: string };
+
+	/** Signs in to the editor's REST API as the owner (set up on first use), as a person in the editor is. */
+	async editorSession(): Promise<{ cookie: string; browserId: string }> {
+		if (this.session) return this.session;
+		const browserId = `harness-${Date.now()}`;
+		const owner = { email: 'ops@wholehealthclinic.example', firstName: 'Clinic', lastName: 'Ops', password: 'Clinic-Ops-2026' };
+		const post = (route: string, body: unknown) =>
+			fetch(`${this.url}/rest/${route}`, { method: 'POST', headers: { 'content-type': 'application/json', 'browser-id': browserId }, body: JSON.stringify(body) });
+		await post('owner/setup', owner); // answers 400 once an owner exists
+		const login = await post('login', { emailOrLdapLoginId: owner.email, password: owner.password });
+		if (!login.ok) throw new Error(`editor login failed: ${login.status} ${await login.text()}`);
+		const cookie = (login.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');
+		this.session = { cookie, browserId };
+		return this.session;
+	}
+
+	/** Calls the editor's REST API (what the n8n editor itself calls) as the owner. */
+	async rest<T = Record<string, unknown>>(method: string, route: string, body?: unknown): Promise<T> {
+		const { cookie, browserId } = await this.editorSession();
+		const res = await fetch(`${this.url}/rest/${route}`, { method, headers: { cookie, 'browser-id': browserId, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+		const text = await res.text();
+		if (!res.ok) throw new Error(`${method} /rest/${route} answered ${res.status}: ${text.slice(0, 500)}`);
+		return (JSON.parse(text) as { data: T }).data;
+	}
+
+	/** Saves a change to a workflow and publishes it, as ops do in the editor (save, then Publish). */
+	async editAndPublish(workflowId: string, edit: (wf: { nodes: Array<{ name: string; parameters: Record<string, unknown> }>; connections: unknown }) => void): Promise<void> {
+		const wf = await this.rest<{ nodes: Array<{ name: string; parameters: Record<string, unknown> }>; connections: unknown; versionId: string }>('GET', `workflows/${workflowId}`);
+		edit(wf);
+		const saved = await this.rest<{ versionId: string }>('PATCH', `workflows/${workflowId}`, { nodes: wf.nodes, connections: wf.connections, versionId: wf.versionId });
+		await this.rest('POST', `workflows/${workflowId}/activate`, { versionId: saved.versionId, name: `edited ${new Date().toISOString()}` });
+	}
+
+	/**
+	 * The custom execution data (n8n's execution_metadata) of a workflow's executions, newest first,
+	 * read from n8n's own database: what the executions list shows and filters on.
+	 */
+	executionCustomData(workflowId: string): Array<{ executionId: string; status: string; data: Record<string, string> }> {
+		const sql = (q: string) => q.replace(/"(\w+)"/g, this.opts.mode === 'queue' ? '"$1"' : '$1');
+		const query = sql(
+			`SELECT e.id, e.status, m.key, m.value FROM execution_entity e LEFT JOIN execution_metadata m ON m."executionId" = e.id WHERE e."workflowId" = '${workflowId.replace(/'/g, '')}' ORDER BY e.id DESC`,
+		);
+		let rows: Array<[string, string, string | null, string | null]>;
+		if (this.opts.mode === 'queue') {
+			const out = execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', this.env().DB_POSTGRESDB_DATABASE!, '-At', '-F', '\t', '-c', query], { encoding: 'utf8' });
+			rows = out.split('\n').filter(Boolean).map((l) => l.split('\t').map((v) => v || null) as [string, string, string | null, string | null]);
+		} else {
+			// Node 24's own SQLite reader, read-only beside the running n8n.
+			const script = `const { DatabaseSync } = require('node:sqlite'); const db = new DatabaseSync(process.argv[1], { readOnly: true }); process.stdout.write(JSON.stringify(db.prepare(process.argv[2]).all().map((r) => [String(r.id), r.status, r.key, r.value])));`;
+			const out = execFileSync(NODE24, ['-e', script, path.join(this.userFolder, '.n8n', 'database.sqlite'), query], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+			rows = JSON.parse(out);
+		}
+		const byId = new Map<string, { executionId: string; status: string; data: Record<string, string> }>();
+		for (const [id, status, key, value] of rows) {
+			const entry = byId.get(id) ?? { executionId: id, status, data: {} };
+			if (key) entry.data[key] = value ?? '';
+			byId.set(id, entry);
+		}
+		return [...byId.values()];
 	}
 
 	/** Is n8n ready (database connected and migrated) right now? */

@@ -92,7 +92,15 @@ export class GraphSandbox extends SandboxServer {
 		await super.stop();
 	}
 
+	/** A new mailbox in the tenant, as an Exchange admin creates one for a new practitioner. */
+	addMailbox(mailbox: string): void {
+		const key = mailbox.trim().toLowerCase();
+		if (!this.mailboxes.has(key)) this.mailboxes.set(key, new Map());
+	}
+
 	reset(): void {
+		const seeded = new Set(PRACTITIONERS.map((p) => p.mailbox));
+		for (const key of [...this.mailboxes.keys()]) if (!seeded.has(key)) this.mailboxes.delete(key);
 		for (const m of this.mailboxes.values()) m.clear();
 		this.subscriptions.clear();
 		this.calls.length = 0;
@@ -442,6 +450,12 @@ export class GraphSandbox extends SandboxServer {
 		}
 		// Control API (tests, demo).
 		r.add('POST', '/__sandbox/reset', () => (this.reset(), json(200, { ok: true })));
+		r.add('POST', '/__sandbox/mailboxes', (req) => {
+			const mailbox = String((req.body as { mailbox?: unknown })?.mailbox ?? '');
+			if (!/^[^@\s]+@[^@\s]+$/.test(mailbox)) return json(400, { error: 'mailbox must be an email address' });
+			this.addMailbox(mailbox);
+			return json(201, { mailbox: mailbox.toLowerCase() });
+		});
 		r.add('POST', '/__sandbox/faults', (req) => {
 			const b = (req.body ?? {}) as { latencyMs?: number; faults?: Fault[] };
 			if (typeof b.latencyMs === 'number') this.faults.latencyMs = b.latencyMs;

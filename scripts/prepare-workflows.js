@@ -7,15 +7,17 @@
  * URL, and nobody can guess one from this repository. Nodes that already have
  * an id (an earlier import of this install) keep it, so their URLs stay.
  *
- * With --ops-alert-url, the Service Catalog's clinic.opsAlertUrl is set to this
- * install's ops inbox (the shipped catalog names a placeholder address, never a
- * machine's port).
+ * With --ops-alert-url, the Service Catalog's clinic.opsAlertUrl and the Error
+ * Alert workflow's own destination are set to this install's ops inbox (the
+ * shipped files name a placeholder address, never a machine's port).
  *
  *   node scripts/prepare-workflows.js [--ops-alert-url URL] <workflows dir> <output dir> [existing ids JSON]
  */
 const { randomUUID } = require('crypto');
 const fs = require('fs');
 const path = require('path');
+
+const ERROR_WORKFLOW = 'ErrorAlertWf0001';
 
 // Node types whose URL is derived from the webhook id (no fixed "path" parameter).
 const WEBHOOK_TRIGGERS = /\.(jotFormTrigger|stripeTrigger|webhook|formTrigger|calendlyTrigger|graphCalendarTrigger)$/;
@@ -34,6 +36,8 @@ function prepare(inputDir, outputDir, keep = {}, options = {}) {
 		if (options.opsAlertUrl) {
 			for (const node of wf.nodes ?? []) {
 				if (node.parameters?.operation === 'defineCatalog' && node.parameters.clinic) node.parameters.clinic.opsAlertUrl = options.opsAlertUrl;
+				// Error Alert sends to its own copy, so a catalog that cannot be read never silences it.
+				if (wf.id === ERROR_WORKFLOW && node.type === 'n8n-nodes-base.httpRequest') node.parameters.url = options.opsAlertUrl;
 			}
 		}
 		fs.writeFileSync(path.join(outputDir, file), JSON.stringify(wf, null, 2));

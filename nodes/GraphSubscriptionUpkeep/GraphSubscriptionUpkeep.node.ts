@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError, sleep } from 'n8n-workflow';
-import { CatalogError, mailboxes as catalogMailboxes, parseCatalogInput, splitList } from '../../lib/catalog';
+import { CatalogError, mailboxes as catalogMailboxes, parseCatalogInput, splitList, type CatalogProblem } from '../../lib/catalog';
 import { clientStateFor, planUpkeep, subscriptionResource, mailboxOfResource } from '../../lib/graph';
 import { graphCredentials, graphStats } from '../MicrosoftGraph/transport';
 import { batchWithLifetimeFallback, createStep, errorMessage, expiryIn, listSubscriptions, runBatch, type BatchStep, type SubscriptionSpec } from '../MicrosoftGraph/subscriptions';
@@ -70,9 +70,12 @@ export class GraphSubscriptionUpkeep implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const source = this.getNodeParameter('source', 0) as string;
 		let wanted: string[];
+		let catalogProblems: CatalogProblem[] = [];
 		if (source === 'catalog') {
 			try {
-				wanted = catalogMailboxes(parseCatalogInput(this.getNodeParameter('catalog', 0, '') as unknown));
+				const catalog = parseCatalogInput(this.getNodeParameter('catalog', 0, '') as unknown);
+				wanted = catalogMailboxes(catalog);
+				catalogProblems = catalog.problems;
 			} catch (e) {
 				if (e instanceof CatalogError && e.missing) throw new NodeOperationError(this.getNode(), `${e.problems[0]} Or choose Mailboxes From: List.`);
 				throw new NodeOperationError(this.getNode(), 'The service catalog is invalid.', { description: (e as Error).message });
@@ -90,7 +93,7 @@ export class GraphSubscriptionUpkeep implements INodeType {
 		const known = (this.getWorkflowStaticData('node').known ??= {}) as Record<string, string>;
 		const spec = (mailbox: string): SubscriptionSpec => ({ mailbox, notificationUrl, lifecycleUrl: `${notificationUrl}/lifecycle`, clientState, lifetimeMinutes: lifetime, fallbackLifetimeMinutes: fallback });
 
-		const report = { renewed: [] as Entry[], recreated: [] as Entry[], created: [] as Entry[], deleted: [] as Entry[], failed: [] as Entry[], unchanged: 0, lifetimeFallbackUsed: false };
+		const report = { renewed: [] as Entry[], recreated: [] as Entry[], created: [] as Entry[], deleted: [] as Entry[], held: [] as Entry[], failed: [] as Entry[], unchanged: 0, lifetimeFallbackUsed: false };
 		const existing = await listSubscriptions(this);
 		const plan = planUpkeep(wanted, existing, notificationUrl, { now: Date.now(), renewWithinMs: Number(this.getNodeParameter('renewWithinHours', 0)) * 3_600_000, known });
 		report.unchanged = plan.keep.length;
@@ -129,7 +132,11 @@ export class GraphSubscriptionUpkeep implements INodeType {
 		}
 
 		// Orphans and duplicates
-		const removals = plan.remove.filter((r) => r.why === 'duplicate' || this.getNodeParameter('deleteOrphans', 0, true));
+		// While a practitioner entry is out of service (a mistyped mailbox, say), a subscription that
+		// looks orphaned may be theirs: it is kept, so no booking is missed once the entry is fixed.
+		const practitionerOut = catalogProblems.some((p) => p.outOfService && p.entry.startsWith('practitioners['));
+		const held = practitionerOut ? plan.remove.filter((r) => r.why !== 'duplicate') : [];
+		const removals = plan.remove.filter((r) => r.why === 'duplicate' || (!practitionerOut && this.getNodeParameter('deleteOrphans', 0, true)));
 		const deleted = await runBatch(this, removals.map((r) => ({ id: r.sub.id, method: 'DELETE', url: `/subscriptions/${r.sub.id}` })));
 		for (const r of removals) {
 			const res = deleted.get(r.sub.id);
@@ -137,17 +144,28 @@ export class GraphSubscriptionUpkeep implements INodeType {
 			if (res && (res.status < 300 || res.status === 404)) report.deleted.push({ mailbox, id: r.sub.id, reason: r.why });
 			else report.failed.push({ mailbox, id: r.sub.id, action: 'delete', status: res?.status, reason: errorMessage(res?.body) });
 		}
+		for (const r of held) report.held.push({ mailbox: mailboxOfResource(r.sub.resource) ?? r.sub.resource, id: r.sub.id, reason: 'kept while practitioner entries are out of service in the catalog' });
 		for (const r of plan.keep) known[r.resource.toLowerCase()] = r.id;
 		for (const r of report.renewed) known[subscriptionResource(r.mailbox)] = String(r.id);
+
+		// Until when each wanted calendar is watched: what the website lists practitioners by.
+		const until = new Map<string, string>();
+		for (const sub of [...plan.keep, ...plan.renew]) until.set(mailboxOfResource(sub.resource) ?? sub.resource.toLowerCase(), sub.expirationDateTime);
+		for (const e of [...report.renewed, ...report.created, ...report.recreated]) if (e.expirationDateTime) until.set(e.mailbox, e.expirationDateTime);
+		for (const e of report.failed) if (e.action === 'create' || e.action === 'recreate') until.delete(e.mailbox);
+		const checkedAt = new Date().toISOString();
+		const calendars = wanted.map((mailbox) => ({ mailbox, watchedUntil: until.get(mailbox) ?? '', checkedAt }));
 
 		const json: IDataObject = {
 			ok: report.failed.length === 0,
 			notificationUrl,
 			mailboxes: wanted.length,
 			...report,
-			summary: `renewed ${report.renewed.length}, recreated ${report.recreated.length}, created ${report.created.length}, deleted ${report.deleted.length}, unchanged ${report.unchanged}, failed ${report.failed.length}`,
+			summary: `renewed ${report.renewed.length}, recreated ${report.recreated.length}, created ${report.created.length}, deleted ${report.deleted.length}, held ${report.held.length}, unchanged ${report.unchanged}, failed ${report.failed.length}`,
+			catalogProblems: catalogProblems as unknown as IDataObject[],
+			calendars,
 			graphCalls: graphStats(this).calls,
-			checkedAt: new Date().toISOString(),
+			checkedAt,
 		};
 		return [[{ json: json as IDataObject, pairedItem: { item: 0 } }]];
 	}

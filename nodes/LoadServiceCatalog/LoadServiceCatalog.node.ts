@@ -9,7 +9,7 @@ export class LoadServiceCatalog implements INodeType {
 		icon: { light: 'file:catalog.svg', dark: 'file:catalog.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{"from workflow " + $parameter["catalogWorkflowId"]}}',
+		subtitle: '={{ Number($parameter["cacheSeconds"]) > 0 ? "The clinic’s catalog, reused " + $parameter["cacheSeconds"] + " s" : "The clinic’s catalog, read every run" }}',
 		description: 'Attaches the clinic’s checked service catalog (from the Service Catalog workflow) to each item',
 		defaults: { name: 'Load Service Catalog' },
 		usableAsTool: true,

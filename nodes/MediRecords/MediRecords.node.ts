@@ -1,7 +1,42 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { resourceProperties, router } from './actions/router';
 import { listSearch, loadOptions } from './methods';
+import { combineNotes, noteExecution, type ExecutionNote } from '../shared/executionData';
+
+/** What an appointment or patient step did, in words for the executions list. */
+const OUTCOMES: Record<string, Record<string, string>> = {
+	appointment: { created: 'booked', existing: 'already booked', rescheduled: 'rescheduled', cancelled: 'cancelled', alreadyCancelled: 'already cancelled', updated: 'appointment updated', unchanged: 'appointment unchanged' },
+	patient: { created: 'created', updated: 'updated', unchanged: 'unchanged' },
+};
+
+/** "appointment:create" → "Create an appointment": the canvas subtitle, from each operation's own action text. */
+function operationActions(): Record<string, string> {
+	const actions: Record<string, string> = {};
+	for (const prop of resourceProperties) {
+		if (prop.name !== 'operation') continue;
+		for (const resource of (prop.displayOptions?.show?.resource ?? []) as string[]) {
+			for (const option of (prop.options ?? []) as Array<{ value?: unknown; action?: string; name?: string }>) {
+				actions[`${resource}:${String(option.value)}`] = option.action ?? option.name ?? String(option.value);
+			}
+		}
+	}
+	return actions;
+}
+
+function noteFor(resource: string, json: IDataObject): ExecutionNote {
+	const action = typeof json.action === 'string' ? json.action : undefined;
+	if (resource === 'appointment') {
+		if (json.found === false) return { outcome: 'appointment not found' };
+		const outcome = action ? OUTCOMES.appointment[action] : undefined;
+		return outcome ? { outcome, appointmentId: typeof json.id === 'string' ? json.id : undefined } : {};
+	}
+	if (resource === 'patient' && action) {
+		const review = Array.isArray(json.reviewReasons) && json.reviewReasons.length > 0;
+		return { patient: review ? `${OUTCOMES.patient[action] ?? action}, needs review` : (OUTCOMES.patient[action] ?? action) };
+	}
+	return {};
+}
 
 export class MediRecords implements INodeType {
 	description: INodeTypeDescription = {
@@ -10,7 +45,7 @@ export class MediRecords implements INodeType {
 		icon: { light: 'file:medirecords.svg', dark: 'file:medirecords.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: `={{ (${JSON.stringify(operationActions())})[$parameter["resource"] + ":" + $parameter["operation"]] ?? $parameter["operation"] }}`,
 		description: 'Find or create patients and book appointments in MediRecords',
 		defaults: { name: 'MediRecords' },
 		usableAsTool: true,
@@ -40,10 +75,12 @@ export class MediRecords implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const out: INodeExecutionData[] = [];
+		const notes: ExecutionNote[] = [];
 		for (let i = 0; i < items.length; i++) {
 			try {
 				const result = await router(this, i);
 				for (const json of Array.isArray(result) ? result : [result]) out.push({ json, pairedItem: { item: i } });
+				if (!Array.isArray(result)) notes.push(noteFor(this.getNodeParameter('resource', i) as string, result));
 			} catch (error) {
 				if (this.continueOnFail()) {
 					out.push({ json: { error: (error as Error).message, description: (error as { description?: string }).description ?? null }, pairedItem: { item: i } });
@@ -54,6 +91,7 @@ export class MediRecords implements INodeType {
 					: new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
 			}
 		}
+		noteExecution(this, combineNotes(notes), ['outcome']);
 		return [out];
 	}
 }

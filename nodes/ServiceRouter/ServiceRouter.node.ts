@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import { CatalogError, catalogFromParameters, parseCatalog, parseCatalogInput, type Catalog } from '../../lib/catalog';
+import { CatalogError, catalogFromParameters, checkCatalog, describeProblems, parseCatalogInput, type Catalog } from '../../lib/catalog';
 import { routeCalendarChange } from '../../lib/booking';
-import { etagMatches, listingVersion, listPractitioners } from '../../lib/listing';
+import { etagMatches, listingVersion, listPractitioners, watchedMailboxes } from '../../lib/listing';
 import { matchPayment, matchPaymentToBooking, type AppointmentSeen, type PaymentMatch } from '../../lib/payments';
 import type { RouteResult } from '../../lib/rules';
 import { catalogFields } from './catalogFields';
@@ -10,9 +10,19 @@ import { JOTFORM_CREDENTIAL } from './jotformTransport';
 import { verifyAndRouteForm } from './verifyForm';
 import { withCatalog } from '../shared/catalogItems';
 import { recordFirstTime } from '../shared/dedupe';
+import { combineNotes, noteExecution, type ExecutionNote } from '../shared/executionData';
 
 export const FORM_OUTPUTS = ['mini_intake', 'medical_history', 'gaps_assessment', 'weight_loss', 'mental_health', 'equine_therapy', 'waitlist'];
 const DEFAULT_SERVICE_OUTPUTS = 'alternative-medicine, gaps-coaching, weight-loss, counseling, equine-therapy';
+
+/** Canvas subtitles, in words. */
+const SUBTITLES: Record<string, string> = {
+	defineCatalog: 'The clinic’s catalog',
+	listPractitioners: 'Practitioners for the website',
+	matchPayment: 'Match a payment',
+	routeBooking: 'Route a calendar booking',
+	routeForm: 'Verify and route a form',
+};
 
 // Evaluated by the n8n editor to draw the outputs; kept as plain text so the build cannot rewrite it.
 const configuredOutputs = `(p) => {
@@ -47,7 +57,7 @@ export class ServiceRouter implements INodeType {
 		icon: { light: 'file:servicerouter.svg', dark: 'file:servicerouter.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"]}}',
+		subtitle: `={{ (${JSON.stringify(SUBTITLES)})[$parameter["operation"]] ?? $parameter["operation"] }}`,
 		description: "Routes bookings, forms and payments to the clinic's services from one service catalog",
 		defaults: { name: 'Service Router' },
 		usableAsTool: true,
@@ -92,6 +102,16 @@ export class ServiceRouter implements INodeType {
 				type: 'string',
 				default: '={{ $json.query?.service ?? $json.service }}',
 				description: 'Service key or name',
+				displayOptions: { show: { operation: ['listPractitioners'] } },
+			},
+			{
+				displayName: 'Watched Calendars',
+				name: 'watchedCalendars',
+				type: 'json',
+				default: '',
+				placeholder: "={{ $('Watched Calendars').all().map((i) => i.json) }}",
+				description:
+					'Subscription Upkeep’s last report, one row per mailbox (mailbox, watchedUntil). Only practitioners whose calendar subscription is alive are listed, so patients never book a calendar nobody watches. Empty lists every practitioner in the catalog.',
 				displayOptions: { show: { operation: ['listPractitioners'] } },
 			},
 			{
@@ -182,11 +202,19 @@ export class ServiceRouter implements INodeType {
 			for (const name of ['clinic', 'services', 'practitioners', 'forms', 'routing']) params[name] = this.getNodeParameter(name, 0, {}) as IDataObject;
 			let catalog: Catalog;
 			try {
-				catalog = parseCatalog(catalogFromParameters(params));
+				catalog = checkCatalog(catalogFromParameters(params));
 			} catch (e) {
+				// Only the clinic's own settings stop the whole catalog; wrong entries are taken out one by one below.
 				const problems = e instanceof CatalogError ? e.problems : [(e as Error).message];
-				throw new NodeOperationError(this.getNode(), `The service catalog has ${problems.length} problem(s): ${problems[0]}`, {
-					description: `Fix these in the Service Catalog workflow ("Clinic Catalog" node):\n- ${problems.join('\n- ')}`,
+				throw new NodeOperationError(this.getNode(), `The clinic settings are incomplete: ${problems[0]}`, {
+					description: `Nothing can be booked until these are fixed in the Service Catalog workflow ("Clinic Catalog" node, Clinic section):\n- ${problems.join('\n- ')}`,
+				});
+			}
+			if (catalog.problems.length) {
+				this.addExecutionHints({
+					type: 'warning',
+					location: 'outputPane',
+					message: `${catalog.problems.length} to fix in the catalog; everything else works: ${describeProblems(catalog.problems, 3)}`,
 				});
 			}
 			return [withCatalog(items, catalog as unknown as IDataObject)];
@@ -203,12 +231,20 @@ export class ServiceRouter implements INodeType {
 		})();
 		const outputs: INodeExecutionData[][] = outputNames.map(() => []);
 		const put = (name: string, json: IDataObject, i: number) => outputs[outputNames.indexOf(name)].push({ json, pairedItem: { item: i } });
+		// What each item came to, for the executions list (catalog keys and reasons only).
+		const notes: ExecutionNote[] = [];
 		const unrouted = (i: number, reason: string, detail: string, input: IDataObject) => {
 			const { catalog: _c, ...original } = input;
 			put('unrouted', { reason, detail, operation, input: original }, i);
+			notes.push({ outcome: `unrouted: ${reason}` });
 		};
 
-		if (operation === 'matchPayment' && this.getNodeParameter('matchAgainst', 0, 'catalog') === 'bookings') return [[matchPaymentBooking(this, items)]];
+		if (operation === 'matchPayment' && this.getNodeParameter('matchAgainst', 0, 'catalog') === 'bookings') {
+			const matched = matchPaymentBooking(this, items);
+			const m = matched.json as { reason?: string; service?: string; kind?: string; comparedWith?: { appointmentId?: string } };
+			noteExecution(this, { payment: m.reason, service: m.service, kind: m.kind, appointmentId: m.comparedWith?.appointmentId, outcome: `payment: ${m.reason}` }, ['outcome']);
+			return [[matched]];
+		}
 
 		// Event versions already routed (by any n8n process) are dropped before routing.
 		const versionKeys = items.map((item) => (operation === 'routeBooking' ? eventVersionKey(item.json) : undefined));
@@ -220,7 +256,10 @@ export class ServiceRouter implements INodeType {
 			const input = items[i].json;
 			const versionKey = versionKeys[i];
 			if (fresh && versionKey !== undefined) {
-				if (!fresh.has(versionKey)) continue;
+				if (!fresh.has(versionKey)) {
+					notes.push({ outcome: 'already routed' });
+					continue;
+				}
 				// The same version twice in one execution: the first one only.
 				fresh.delete(versionKey);
 			}
@@ -241,29 +280,48 @@ export class ServiceRouter implements INodeType {
 			switch (operation) {
 				case 'routeBooking': {
 					const change = routeCalendarChange(catalog, payload);
-					if (change.route === 'cancellation') put('cancellation', change.value as unknown as IDataObject, i);
-					else if (change.route === 'ignored') put('notBooking', change.value as unknown as IDataObject, i);
-					else if (change.route === 'unrouted') unrouted(i, change.reason, change.detail, input);
+					if (change.route === 'cancellation') {
+						put('cancellation', change.value as unknown as IDataObject, i);
+						notes.push({ practitioner: change.value.practitioner, kind: 'cancellation', outcome: 'cancellation' });
+					} else if (change.route === 'ignored') {
+						put('notBooking', change.value as unknown as IDataObject, i);
+						notes.push({ practitioner: change.value.practitioner, outcome: 'not a booking' });
+					} else if (change.route === 'unrouted') unrouted(i, change.reason, change.detail, input);
 					else {
 						const name = change.value.kind === 'freeConsultation' ? 'freeConsultation' : change.value.service;
 						if (!outputNames.includes(name)) unrouted(i, 'no_output_for_service', `Service "${name}" has no output on this node. Add it to Service Outputs.`, input);
-						else put(name, { ...(change.value as unknown as IDataObject), changeType: payload.changeType ?? 'created' }, i);
+						else {
+							put(name, { ...(change.value as unknown as IDataObject), changeType: payload.changeType ?? 'created' }, i);
+							notes.push({ service: change.value.service, practitioner: change.value.practitioner, kind: change.value.kind, outcome: 'routed' });
+						}
 					}
 					continue;
 				}
 				case 'routeForm': {
 					const routed = await verifyAndRouteForm(this, catalog, payload, i);
 					// The POST's own content is never passed on: it is unverified and may carry someone else's details.
-					if ('rejected' in routed) put('unrouted', { reason: routed.reason, detail: routed.detail, rejected: true, submissionId: routed.submissionId ?? null, operation }, i);
-					else if (routed.ok) put(routed.value.formType, routed.value as unknown as IDataObject, i);
-					else put('unrouted', { reason: routed.reason, detail: routed.detail, rejected: false, submissionId: routed.submissionId, operation }, i);
+					if ('rejected' in routed) {
+						put('unrouted', { reason: routed.reason, detail: routed.detail, rejected: true, submissionId: routed.submissionId ?? null, operation }, i);
+						notes.push({ outcome: `rejected: ${routed.reason}` });
+					} else if (routed.ok) {
+						put(routed.value.formType, routed.value as unknown as IDataObject, i);
+						notes.push({ form: routed.value.formType, service: routed.value.service, outcome: 'form verified' });
+					} else {
+						put('unrouted', { reason: routed.reason, detail: routed.detail, rejected: false, submissionId: routed.submissionId, operation }, i);
+						notes.push({ outcome: `unrouted: ${routed.reason}` });
+					}
 					continue;
 				}
-				case 'matchPayment':
-					result = matchPayment(catalog, (payload.body as IDataObject) ?? payload);
+				case 'matchPayment': {
+					const match = matchPayment(catalog, (payload.body as IDataObject) ?? payload);
+					if (match.ok) notes.push({ service: match.value.service, kind: match.value.kind, payment: match.value.reason, outcome: `payment: ${match.value.reason}` });
+					result = match;
 					break;
+				}
 				case 'listPractitioners': {
-					const listed = listPractitioners(catalog, this.getNodeParameter('service', i, '') as string, this.getNodeParameter('kind', i, 'followUp') as 'followUp' | 'freeConsultation');
+					const rows = this.getNodeParameter('watchedCalendars', i, '') as unknown;
+					const watched = rows === '' || rows === undefined || rows === null ? undefined : watchedMailboxes(typeof rows === 'string' ? safeJson(rows) : rows);
+					const listed = listPractitioners(catalog, this.getNodeParameter('service', i, '') as string, this.getNodeParameter('kind', i, 'followUp') as 'followUp' | 'freeConsultation', watched);
 					if (!listed.ok) {
 						result = listed;
 						break;
@@ -279,7 +337,16 @@ export class ServiceRouter implements INodeType {
 			if (result.ok) put(outputName, result.value as IDataObject, i);
 			else unrouted(i, result.reason, result.detail, input);
 		}
+		if (operation !== 'listPractitioners') noteExecution(this, combineNotes(notes), ['outcome']);
 		return outputs;
+	}
+}
+
+function safeJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return [];
 	}
 }
 

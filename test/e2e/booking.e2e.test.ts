@@ -1,6 +1,6 @@
 import { clientStateFor } from '../../lib/graph';
 import { APPOINTMENT_TYPES, PRACTITIONERS } from '../../sandbox/seed';
-import { packPackage, N8N_VERSION, NOTIFICATION_SECRET } from '../../local/n8n';
+import { packPackage, N8N_VERSION, NOTIFICATION_SECRET, OPS_KEY } from '../../local/n8n';
 import { startWorld, stopWorld, waitFor, runUpkeep, type World } from './context';
 import { appointmentFor, appointmentsFor, book, calendlyEvent, newPatient, nextSlot, patientsByEmail } from './scenarios';
 
@@ -293,4 +293,103 @@ describe(`booking processor in real n8n ${N8N_VERSION} (${MODE} mode)`, () => {
 		if (MODE === 'regular') expect((report.recreated as Array<{ mailbox: string }>).map((r) => r.mailbox)).toEqual([mailbox('equine')]);
 		expect(w.graph.subscriptionsFor(mailbox('equine'))).toHaveLength(1);
 	});
+
+	test('each booking execution says in the executions list what it was: service, practitioner, kind, outcome, appointment id; no patient data', async () => {
+		const p = newPatient('label');
+		const { appt } = await book(w, mailbox('ramona'), 'GAPS Coaching Follow-up', p);
+		const labelled = await waitFor('the execution label', () => w.n8n.executionCustomData('BookingProcWf001').find((e) => e.data.appointmentId === appt.id), 30_000, 500);
+		expect(labelled.data).toEqual({ service: 'gaps-coaching', practitioner: 'ramona', kind: 'followUp', outcome: 'booked', appointmentId: appt.id, patient: 'created' });
+		expect(JSON.stringify(labelled.data)).not.toMatch(new RegExp(`${p.last}|${p.email}|0400|1988`, 'i'));
+	});
+
+	test('a new practitioner: until their mailbox exists, upkeep answers 502 with its report, ops are told and the website does not list them; then subscribed and listed', async () => {
+		const newcomer = 'dr.new@clinic.example';
+		const listed = async () => {
+			const res = await fetch(`${w.n8n.url}/webhook/service-calendars?service=weight-loss`);
+			expect(res.status).toBe(200);
+			return ((await res.json()) as { practitioners: Array<{ key: string }> }).practitioners.map((x) => x.key);
+		};
+		const upkeepNow = async () => {
+			const res = await fetch(`${w.n8n.url}/webhook/graph-upkeep`, { method: 'POST', headers: { 'X-Ops-Key': OPS_KEY, 'content-type': 'application/json' }, body: '{}' });
+			return { status: res.status, report: (await res.json()) as Record<string, unknown> & { calendars?: Array<{ mailbox: string; watchedUntil: string }>; failed?: Array<Record<string, unknown>> } };
+		};
+		await w.n8n.editAndPublish('CatalogWf0000001', (wf) => {
+			const catalog = wf.nodes.find((n) => n.name === 'Clinic Catalog')!.parameters as { practitioners: { values: Array<Record<string, unknown>> } };
+			catalog.practitioners.values.push({ key: 'dr-new', name: 'Dr New', mailbox: newcomer, providerId: provider('nurse'), services: 'weight-loss', consultant: false, calendlyLinks: 'Weight Loss Follow-up | https://calendly.com/wholehealth-dr-new/weight-loss | weight-loss' });
+		});
+		try {
+			const before = w.alerts.alerts.length;
+			// Once the published catalog is in use, upkeep tries to subscribe the new mailbox, which Exchange does not have yet.
+			const failing = await waitFor('upkeep to see the new practitioner', async () => {
+				const r = await upkeepNow();
+				return r.report.calendars?.some((c) => c.mailbox === newcomer) && r;
+			}, 90_000, 2000);
+			expect(failing.status).toBe(502);
+			expect(failing.report).toMatchObject({ ok: false, failed: [expect.objectContaining({ mailbox: newcomer, action: 'create', status: 404 })] });
+			const alert = await waitFor('the upkeep alert', () => w.alerts.alerts.slice(before).find((a) => a.workflow === 'Subscription Upkeep'), 60_000);
+			expect(String(alert.error)).toMatch(/dr\.new@clinic\.example create: .*not listed on the website until upkeep subscribes them/);
+			expect(await listed()).toEqual(['dr-dia', 'dr-shivani', 'nurse']);
+			// The mailbox is created in Exchange; the next upkeep subscribes it and the website lists the practitioner.
+			w.graph.addMailbox(newcomer);
+			const ok = await upkeepNow();
+			expect(ok.status).toBe(200);
+			expect(ok.report).toMatchObject({ ok: true, created: [expect.objectContaining({ mailbox: newcomer })] });
+			await waitFor('the new practitioner listed', async () => (await listed()).includes('dr-new'), 30_000, 500);
+		} finally {
+			await w.n8n.editAndPublish('CatalogWf0000001', (wf) => {
+				const catalog = wf.nodes.find((n) => n.name === 'Clinic Catalog')!.parameters as { practitioners: { values: Array<Record<string, unknown>> } };
+				catalog.practitioners.values = catalog.practitioners.values.filter((x) => x.key !== 'dr-new');
+			});
+		}
+		await waitFor('the practitioner gone from the listing', async () => !(await listed()).includes('dr-new'), 90_000, 1000);
+		// Removed from the catalog: the next upkeep deletes the subscription.
+		const removed = await runUpkeep(w);
+		expect((removed.deleted as Array<{ mailbox: string }>).map((d) => d.mailbox)).toEqual([newcomer]);
+		expect(w.graph.subscriptionsFor(newcomer)).toHaveLength(0);
+	});
+
+	test('a typo in one practitioner’s mailbox, published from the editor: ops are told at once naming the entry; only that practitioner is out, everything else books; fixed, they are back', async () => {
+		const nurse = mailbox('nurse');
+		const before = w.alerts.alerts.length;
+		const listed = async () => {
+			const res = await fetch(`${w.n8n.url}/webhook/service-calendars?service=weight-loss`, { headers: { origin: 'https://www.wholehealthclinic.example' } });
+			expect(res.status).toBe(200);
+			return ((await res.json()) as { practitioners: Array<{ key: string }> }).practitioners.map((x) => x.key);
+		};
+		const setNurseMailbox = (value: string) =>
+			w.n8n.editAndPublish('CatalogWf0000001', (wf) => {
+				const catalog = wf.nodes.find((n) => n.name === 'Clinic Catalog')!.parameters as { practitioners: { values: Array<{ key: string; mailbox: string }> } };
+				catalog.practitioners.values.find((x) => x.key === 'nurse')!.mailbox = value;
+			});
+		await setNurseMailbox(nurse.replace('@', ''));
+		try {
+			// Published → checked at once → one alert through Error Alert, whose destination is not the catalog's.
+			const alert = await waitFor('the catalog alert', () => w.alerts.alerts.slice(before).find((a) => a.kind === 'workflow_error' && a.workflow === 'Service Catalog'), 60_000);
+			expect(String(alert.error)).toMatch(/^The Service Catalog has 1 entry to fix; everything else keeps booking\. practitioners\[nurse\] \(out of service\): mailbox must be an email address/);
+			// Within the catalog reuse period, every workflow uses the new catalog: the website stops listing the nurse.
+			await waitFor('the nurse left out of the website listing', async () => !(await listed()).includes('nurse'), 90_000, 1000);
+			expect(await listed()).toEqual(['dr-dia', 'dr-shivani']);
+			// Every other practitioner keeps booking.
+			const other = newPatient('typo');
+			const { appt } = await book(w, mailbox('dr-shivani'), 'Weight Loss Follow-up', other);
+			expect(appt.providerId).toBe(provider('dr-shivani'));
+			// A booking in the nurse's calendar is not lost silently: ops are told, naming the entry to fix.
+			const lostAt = w.alerts.alerts.length;
+			const ev = w.graph.createEvent(nurse, calendlyEvent(nurse, 'Weight Loss Follow-up', newPatient('nurse')));
+			const lost = await waitFor('the unrouted booking alert', () => w.alerts.alerts.slice(lostAt).find((a) => a.kind === 'workflow_error' && a.workflow === 'Booking Processor'), 60_000);
+			expect(String(lost.error)).toMatch(/unknown_practitioner.*practitioners\[nurse\]/);
+			expect(appointmentFor(w, ev.id)).toBeUndefined();
+			// Upkeep keeps the nurse's subscription while her entry is out, so nothing is missed once it is fixed.
+			const report = await runUpkeep(w);
+			expect(report).toMatchObject({ ok: true, deleted: [], catalogProblems: [expect.objectContaining({ entry: 'practitioners[nurse]', outOfService: true })] });
+			expect((report.held as Array<{ mailbox: string }>).map((h) => h.mailbox)).toEqual([nurse]);
+			expect(w.graph.subscriptionsFor(nurse)).toHaveLength(1);
+		} finally {
+			await setNurseMailbox(nurse);
+		}
+		await waitFor('the nurse listed again', async () => (await listed()).includes('nurse'), 90_000, 1000);
+		const again = await book(w, nurse, 'Weight Loss Follow-up', newPatient('fixed'));
+		expect(again.appt.providerId).toBe(provider('nurse'));
+	});
 });
+

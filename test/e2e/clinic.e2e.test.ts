@@ -95,6 +95,10 @@ describe(`forms, waitlist, payments and the website endpoint in real n8n ${N8N_V
 		await new Promise((r) => setTimeout(r, 2000));
 		expect(String(w.mr.state.appointments.get(appt.id)?.notes).match(/Paid 119/g)).toHaveLength(1);
 		expect(String(w.mr.state.appointments.get(appt.id)?.notes)).not.toMatch(/CHECK AMOUNT/);
+		// The executions list says what each payment execution was, without the payer.
+		const labelled = await waitFor('the payment execution label', () => w.n8n.executionCustomData('PaymentsWf000001').find((e) => e.data.appointmentId === appt.id), 30_000, 500);
+		expect(labelled.data).toEqual({ service: 'alternative-medicine', kind: 'initial', payment: 'ok', appointmentId: appt.id, outcome: 'appointment updated' });
+		expect(JSON.stringify(labelled.data)).not.toMatch(new RegExp(`${p.last}|${p.email}`, 'i'));
 	});
 
 	test('a wrong amount is recorded and flagged to ops; a payment with no booking is flagged; a forged signature is refused', async () => {
@@ -214,6 +218,10 @@ describe(`forms, waitlist, payments and the website endpoint in real n8n ${N8N_V
 			await settle();
 			expect(mrWrites()).toBe(writes);
 			expect(patientsByEmail(w, email)[0].mobilePhone ?? null).toBeNull();
+			// Labelled in the executions list: the first as a verified GAPS assessment that created the patient, the replays as rejected.
+			const labels = w.n8n.executionCustomData('FormProcWf000001').map((e) => e.data);
+			expect(labels).toEqual(expect.arrayContaining([expect.objectContaining({ form: 'gaps_assessment', patient: 'created' }), expect.objectContaining({ outcome: expect.stringMatching(/^rejected: /) })]));
+			expect(JSON.stringify(labels)).not.toMatch(/Rae|Play|replay\./i);
 		});
 
 		test('two family members sharing an email: two patients, neither changed by the other’s form', async () => {

@@ -8,6 +8,8 @@ import type { GraphSandbox } from '../../sandbox/graph';
 import { PRACTITIONERS } from '../../sandbox/seed';
 import { credentialReads, GRAPH, graphCredentials, NOTIFICATION_SECRET, preAuthCount, startGraph, TriggerHost } from '../helpers/graph';
 import { makeNode, makeWorkflow, runNode } from '../helpers/n8n';
+import { shippedCatalog } from '../helpers/fixtures';
+import type { Catalog } from '../../lib/catalog';
 
 const MAILBOXES = PRACTITIONERS.map((p) => p.mailbox);
 const DIA = 'dr.dia@clinic.example';
@@ -335,6 +337,26 @@ describe('subscription upkeep', () => {
 		const bad = await upkeep({ mailboxes: [...MAILBOXES.slice(0, 6), 'nobody@clinic.example'].join(', ') });
 		expect(bad.ok).toBe(false);
 		expect(bad.failed).toEqual([expect.objectContaining({ mailbox: 'nobody@clinic.example', action: 'create', status: 404 })]);
+		// The website lists by this: every wanted calendar with until when it is watched; none for the failure.
+		const calendars = bad.calendars as Array<{ mailbox: string; watchedUntil: string }>;
+		expect(calendars.map((c) => c.mailbox)).toEqual([...MAILBOXES.slice(0, 6), 'nobody@clinic.example']);
+		expect(calendars.find((c) => c.mailbox === 'nobody@clinic.example')!.watchedUntil).toBe('');
+		for (const c of calendars.slice(0, 6)) expect(Date.parse(c.watchedUntil)).toBe(Date.parse(g.subscriptionsFor(c.mailbox)[0].expirationDateTime));
+	});
+
+	test('while a practitioner entry is out of service in the catalog, subscriptions that look orphaned are kept, and the report says so', async () => {
+		await upkeep();
+		const catalog = JSON.parse(JSON.stringify(shippedCatalog())) as Catalog;
+		catalog.practitioners = catalog.practitioners.filter((p) => MAILBOXES.slice(0, 7).includes(p.mailbox));
+		catalog.problems = [{ entry: 'practitioners[x]', problem: 'mailbox must be an email address', outOfService: true }];
+		const r = await upkeep({ source: 'catalog', catalog: JSON.stringify(catalog) });
+		expect(r.deleted).toEqual([]);
+		expect((r.held as IDataObject[]).map((h) => h.mailbox)).toEqual([MAILBOXES[7]]);
+		expect(r.catalogProblems).toEqual(catalog.problems);
+		expect(g.subscriptionsFor(MAILBOXES[7])).toHaveLength(1);
+		// Fixed (no entry out of service): the orphan goes.
+		catalog.problems = [];
+		expect(((await upkeep({ source: 'catalog', catalog: JSON.stringify(catalog) })).deleted as IDataObject[]).map((d) => d.mailbox)).toEqual([MAILBOXES[7]]);
 	});
 });
 

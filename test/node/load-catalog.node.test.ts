@@ -48,13 +48,24 @@ test('runs the catalog workflow once per reuse period, and on every run with 0 s
 	expect(calls).toHaveLength(3);
 });
 
-test('a catalog with a broken entry stops the run with the entry named, and is not remembered', async () => {
-	const broken = JSON.parse(JSON.stringify(catalogParameters())) as { practitioners: { values: Array<{ mailbox: string }> } };
-	broken.practitioners.values[0].mailbox = 'not-a-mailbox';
+test('a catalog with a broken entry still loads, without that entry and with the problem attached', async () => {
+	const broken = JSON.parse(JSON.stringify(catalogParameters())) as { practitioners: { values: Array<{ mailbox: string; key: string }> } };
+	broken.practitioners.values[1].mailbox = 'not-a-mailbox';
 	catalogParams = broken as unknown as IDataObject;
 	const r = await load([{}]);
-	expect(r.error?.message).toMatch(/service catalog has 1 problem/);
-	expect(r.error?.description).toMatch(/mailbox/);
+	expect(r.error).toBeUndefined();
+	const loaded = r.outputs[0][0].json.catalog as { practitioners: Array<{ key: string }>; problems: Array<{ entry: string }> };
+	expect(loaded.problems.map((p) => p.entry)).toEqual([`practitioners[${broken.practitioners.values[1].key}]`]);
+	expect(loaded.practitioners.map((p) => p.key)).not.toContain(broken.practitioners.values[1].key);
+});
+
+test('clinic settings that stop the catalog stop the run with the field named, and are not remembered', async () => {
+	const broken = JSON.parse(JSON.stringify(catalogParameters())) as { clinic: { siteOrigin: string } };
+	broken.clinic.siteOrigin = 'www.clinic';
+	catalogParams = broken as unknown as IDataObject;
+	const r = await load([{}]);
+	expect(r.error?.message).toMatch(/clinic settings are incomplete/);
+	expect(r.error?.description).toMatch(/siteOrigin/);
 	catalogParams = catalogParameters();
 	expect((await load([{}])).error).toBeUndefined();
 	expect(calls).toHaveLength(2);

@@ -38,12 +38,50 @@ test('Define Catalog checks the catalog and attaches it to every item', async ()
 	expect(r.outputs[0][1].json).toMatchObject({ a: 2, catalog: { clinic: { name: 'Whole Health Clinic' } } });
 });
 
-test('Define Catalog with a broken entry fails and names it', async () => {
+test('Define Catalog takes a broken entry out of service, names it in a hint, and keeps the rest', async () => {
 	const p = JSON.parse(JSON.stringify(catalogParameters()));
 	p.practitioners.values[4].mailbox = 'ramona-at-clinic';
 	const r = await router(p, [{}]);
-	expect(r.error?.message).toMatch(/service catalog has 1 problem/);
-	expect(r.error?.description).toMatch(/practitioners\[ramona\]\.mailbox must be an email address/);
+	expect(r.error).toBeUndefined();
+	const checked = r.outputs[0][0].json.catalog as { practitioners: Array<{ key: string }>; problems: unknown[] };
+	expect(checked.practitioners.map((x) => x.key)).not.toContain('ramona');
+	expect(checked.practitioners).toHaveLength((catalog.practitioners as unknown[]).length - 1);
+	expect(checked.problems).toEqual([
+		{ entry: 'practitioners[ramona]', problem: 'mailbox must be an email address (the Office 365 mailbox)', outOfService: true },
+		// Ramona was GAPS Coaching's only practitioner: the service stays (free consultations still reach the Consultant), with a warning.
+		{ entry: 'services[gaps-coaching]', problem: expect.stringMatching(/no practitioner in service delivers it/), outOfService: false },
+	]);
+	const hints = r.run.data.resultData.runData.serviceRouter[0].hints ?? [];
+	expect(hints.map((h) => h.message)).toEqual([expect.stringMatching(/^2 to fix in the catalog; everything else works: practitioners\[ramona\] \(out of service\): mailbox must .*; services\[gaps-coaching\]: is active/)]);
+});
+
+test('Define Catalog stops only for the clinic’s own required settings', async () => {
+	const p = JSON.parse(JSON.stringify(catalogParameters()));
+	p.clinic.timeZone = 'Sydney';
+	const r = await router(p, [{}]);
+	expect(r.error?.message).toMatch(/clinic settings are incomplete: clinic\.timeZone must be an IANA time zone name/);
+	expect(r.error?.description).toMatch(/Nothing can be booked until/);
+});
+
+test('each routing step labels its execution for the executions list, with catalog keys and reasons only', async () => {
+	const items: IDataObject[] = [
+		{ changeType: 'created', mailbox: 'dr.dia@clinic.example', event: graphEvent({ subject: 'Weight Loss Follow-up', mailbox: 'dr.dia@clinic.example', name: 'Ana Citizen', email: 'ana.citizen@example.com' }), catalog },
+		{ changeType: 'created', mailbox: 'dr.dia@clinic.example', event: { ...graphEvent({ subject: 'Dentist', mailbox: 'dr.dia@clinic.example', body: 'Bring the form' }), attendees: [] }, catalog },
+	];
+	const r = await router({ operation: 'routeBooking', catalog: '={{ $json.catalog }}', eventVersionOnce: false }, items);
+	expect(r.run.data.resultData.metadata).toEqual({ service: 'weight-loss', practitioner: 'dr-dia', kind: 'followUp', outcome: 'routed, not a booking' });
+	expect(JSON.stringify(r.run.data.resultData.metadata)).not.toMatch(/Ana|Citizen|example\.com/);
+	const lost = await router({ operation: 'routeBooking', catalog: '={{ $json.catalog }}', eventVersionOnce: false }, [{ changeType: 'created', mailbox: 'nobody@clinic.example', event: graphEvent({ subject: 'Weight Loss Follow-up', mailbox: 'nobody@clinic.example' }), catalog }]);
+	expect(lost.run.data.resultData.metadata).toEqual({ outcome: 'unrouted: unknown_practitioner' });
+});
+
+test('node subtitles read as words', () => {
+	const subtitle = String(new ServiceRouter().description.subtitle).replace(/^=\{\{/, '').replace(/\}\}$/, '');
+	// eslint-disable-next-line no-new-func
+	const show = (operation: string) => new Function('$parameter', `return ${subtitle}`)({ operation }) as string;
+	expect(['defineCatalog', 'listPractitioners', 'matchPayment', 'routeBooking', 'routeForm'].map(show)).toEqual([
+		'The clinic’s catalog', 'Practitioners for the website', 'Match a payment', 'Route a calendar booking', 'Verify and route a form',
+	]);
 });
 
 test('Route Booking sends each booking to its service output, unrouted ones with a reason, deletions to Cancellation, private entries to Not a Booking', async () => {

@@ -1,8 +1,8 @@
-import { catalogFromParameters, CatalogError, parseCatalog, type Catalog } from '../../lib/catalog';
+import { catalogFromParameters, CatalogError, checkCatalog, outOfServiceNote, parseCatalog, type Catalog } from '../../lib/catalog';
 import { toE164, toIsoDate, splitName } from '../../lib/patientFields';
 import { readAnswers, routeBooking } from '../../lib/booking';
 import { routeForm } from '../../lib/forms';
-import { etagMatches, listingVersion, listPractitioners } from '../../lib/listing';
+import { etagMatches, listingVersion, listPractitioners, watchedMailboxes } from '../../lib/listing';
 import { matchPayment } from '../../lib/payments';
 import { checkSubmission, readQuestions, recogniseQuestions } from '../../lib/jotform';
 import { APPOINTMENT_TYPES, PRACTITIONERS } from '../../sandbox/seed';
@@ -37,16 +37,79 @@ describe('the shipped catalog', () => {
 	};
 
 	test.each([
-		['a bad mailbox', (p: any) => (p.practitioners.values[1].mailbox = 'dr dia'), /practitioners\[dr-dia\]\.mailbox must be an email/],
-		['an unknown service on a practitioner', (p: any) => (p.practitioners.values[4].services = 'gaps-coachin'), /practitioners\[ramona\]\.services names "gaps-coachin"/],
-		['a provider id that is not a UUID', (p: any) => (p.practitioners.values[2].providerId = 'CAL_002'), /practitioners\[dr-shivani\]\.providerId must be a MediRecords UUID/],
-		['a broken routing pattern', (p: any) => (p.routing.values[3].subject = '(GAPS'), /routing\[GAPS Coaching\]\.subject is not a valid pattern/],
-		['a duplicate service', (p: any) => p.services.values.push({ ...p.services.values[0] }), /services\[alternative-medicine\] appears twice/],
-		['a non-numeric JotForm id', (p: any) => (p.forms.values[0].formId = 'mini'), /forms\[mini\]\.formId must be the numeric JotForm form id/],
-		['an open service nobody delivers', (p: any) => p.services.values.push({ ...p.services.values[0], key: 'reiki', name: 'Reiki' }), /services\[reiki\] is active but no practitioner delivers it/],
-		['no consultant', (p: any) => (p.practitioners.values[0].consultant = false), /no consultant is marked/],
-	])('rejects %s, naming the entry', (_label, mutate, expected) => {
+		['a bad mailbox', (p: any) => (p.practitioners.values[1].mailbox = 'dr dia'), /practitioners\[dr-dia\]: mailbox must be an email/],
+		['an unknown service on a practitioner', (p: any) => (p.practitioners.values[4].services = 'gaps-coachin'), /practitioners\[ramona\]: services names service "gaps-coachin"/],
+		['a provider id that is not a UUID', (p: any) => (p.practitioners.values[2].providerId = 'CAL_002'), /practitioners\[dr-shivani\]: providerId must be a MediRecords UUID/],
+		['a broken routing pattern', (p: any) => (p.routing.values[3].subject = '(GAPS'), /routing\[GAPS Coaching\]: subject is not a valid pattern/],
+		['a duplicate service', (p: any) => p.services.values.push({ ...p.services.values[0] }), /services\[alternative-medicine\]: key "alternative-medicine" is already used/],
+		['a non-numeric JotForm id', (p: any) => (p.forms.values[0].formId = 'mini'), /forms\[mini\]: formId must be the numeric JotForm form id/],
+		['an open service nobody delivers', (p: any) => p.services.values.push({ ...p.services.values[0], key: 'reiki', name: 'Reiki' }), /services\[reiki\]: is active but no practitioner in service delivers it/],
+		['no consultant', (p: any) => (p.practitioners.values[0].consultant = false), /no consultant in service is marked/],
+	])('reports %s, naming the entry', (_label, mutate, expected) => {
 		expect(broken(mutate)).toMatch(expected);
+	});
+
+	const checked = (mutate: (p: any) => void) => {
+		const p = JSON.parse(JSON.stringify(catalogParameters()));
+		mutate(p);
+		return checkCatalog(catalogFromParameters(p));
+	};
+
+	test('a wrong entry takes only itself out of service; everything else stays', () => {
+		const c = checked((p) => (p.practitioners.values[1].mailbox = 'dr.dia.wholehealthclinic.example'));
+		expect(c.practitioners.map((p) => p.key)).toEqual(catalog.practitioners.map((p) => p.key).filter((k) => k !== 'dr-dia'));
+		expect(c.services).toEqual(catalog.services);
+		expect(c.forms).toEqual(catalog.forms);
+		expect(c.routing).toEqual(catalog.routing);
+		expect(c.problems).toEqual([{ entry: 'practitioners[dr-dia]', problem: 'mailbox must be an email address (the Office 365 mailbox)', outOfService: true }]);
+		// Its bookings are unrouted with the entry named; other practitioners still book.
+		const lost = routeBooking(c, graphEvent({ mailbox: PRACTITIONERS.find((x) => x.key === 'dr-dia')!.mailbox, subject: 'Alternative Medicine Follow-up' }));
+		expect(lost).toMatchObject({ ok: false, reason: 'unknown_practitioner' });
+		expect(!lost.ok && lost.detail).toMatch(/practitioners\[dr-dia\]/);
+		expect(routeBooking(c, graphEvent({ mailbox: PRACTITIONERS.find((x) => x.key === 'dr-shivani')!.mailbox, subject: 'Alternative Medicine Follow-up' })).ok).toBe(true);
+		expect(listPractitioners(c, 'alternative-medicine')).toMatchObject({ ok: true, value: { practitioners: [{ key: 'dr-shivani' }, { key: 'nurse' }] } });
+	});
+
+	test('a mistyped service on a practitioner leaves them their other services; a service nobody delivers keeps its free consultations', () => {
+		const c = checked((p) => (p.practitioners.values[4].services = 'gaps-coachin'));
+		expect(c.practitioners.find((p) => p.key === 'ramona')).toBeUndefined();
+		expect(c.services.map((s) => s.key)).toEqual(catalog.services.map((s) => s.key));
+		expect(c.problems.map((p) => [p.entry, p.outOfService])).toEqual([
+			['practitioners[ramona]', false],
+			['practitioners[ramona]', true],
+			['services[gaps-coaching]', false],
+		]);
+		const free = routeBooking(c, graphEvent({ mailbox: PRACTITIONERS.find((x) => x.key === 'consultant')!.mailbox, subject: 'GAPS Coaching Free Initial Consultation' }));
+		expect(free).toMatchObject({ ok: true, value: { kind: 'freeConsultation', service: 'gaps-coaching' } });
+	});
+
+	test('a service without an appointment type is out with its forms and rules; the other services are untouched', () => {
+		const c = checked((p) => {
+			const s = p.services.values.find((x: any) => x.key === 'weight-loss');
+			s.initialAppointmentTypeId = '';
+			s.followUpAppointmentTypeId = '';
+		});
+		expect(c.services.map((s) => s.key)).toEqual(catalog.services.map((s) => s.key).filter((k) => k !== 'weight-loss'));
+		expect(c.practitioners.map((p) => p.key)).toEqual(catalog.practitioners.map((p) => p.key));
+		expect(c.practitioners.every((p) => !p.services.includes('weight-loss'))).toBe(true);
+		expect(c.forms.some((f) => f.service === 'weight-loss')).toBe(false);
+		expect(c.problems.filter((p) => p.outOfService).map((p) => p.entry)).toEqual(expect.arrayContaining(['services[weight-loss]']));
+	});
+
+	test('the problems travel with the checked catalog: checking it again (every later step does) keeps them', () => {
+		const c = checked((p) => (p.practitioners.values[1].mailbox = 'dr dia'));
+		const again = checkCatalog(JSON.parse(JSON.stringify(c)));
+		expect(again).toEqual(c);
+		expect(outOfServiceNote(again, 'practitioners')).toMatch(/practitioners\[dr-dia\]/);
+		expect(outOfServiceNote(again, 'forms')).toBe('');
+	});
+
+	test('only the clinic’s required settings stop the whole catalog; a wrong alert URL is left out', () => {
+		expect(() => checked((p) => (p.clinic.timeZone = 'Sydney'))).toThrow(/clinic\.timeZone must be an IANA time zone/);
+		const c = checked((p) => (p.clinic.opsAlertUrl = 'not a url'));
+		expect(c.clinic.opsAlertUrl).toBeUndefined();
+		expect(c.problems).toEqual([expect.objectContaining({ entry: 'clinic.opsAlertUrl', outOfService: false })]);
+		expect(c.services).toEqual(catalog.services);
 	});
 
 	test('opening a waitlisted service is a one-field change', () => {
@@ -291,6 +354,31 @@ describe('patient field normalisation', () => {
 	test('names and Calendly body answers', () => {
 		expect(splitName('Ana María de la Cruz')).toEqual({ firstName: 'Ana', lastName: 'María de la Cruz' });
 		expect(readAnswers('Phone: 0400\n\nWhy?\nBecause')).toEqual([{ question: 'Phone', answer: '0400' }, { question: 'Why?', answer: 'Because' }]);
+	});
+});
+
+describe('only watched calendars are listed', () => {
+	const now = Date.parse('2026-11-25T00:00:00Z');
+	const mailboxOf = (key: string) => catalog.practitioners.find((p) => p.key === key)!.mailbox;
+	test('a row counts while its subscription lives; empty, past, unreadable or missing rows do not', () => {
+		const rows = [
+			{ mailbox: mailboxOf('dr-dia').toUpperCase(), watchedUntil: '2026-11-28T00:00:00Z' },
+			{ mailbox: mailboxOf('dr-shivani'), watchedUntil: '' },
+			{ mailbox: mailboxOf('nurse'), watchedUntil: '2026-11-24T23:59:59Z' },
+			{ mailbox: mailboxOf('consultant'), watchedUntil: 'soon' },
+			{ error: 'Data table not found' },
+			null,
+		];
+		expect([...watchedMailboxes(rows, now)]).toEqual([mailboxOf('dr-dia')]);
+		expect(watchedMailboxes({ error: 'x' }, now).size).toBe(0);
+	});
+	test('the listing holds back practitioners whose calendar is not watched, and the consultant too', () => {
+		const watched = new Set([mailboxOf('dr-dia'), mailboxOf('nurse')]);
+		expect(listPractitioners(catalog, 'weight-loss', 'followUp', watched)).toMatchObject({ ok: true, value: { practitioners: [{ key: 'dr-dia' }, { key: 'nurse' }] } });
+		expect(listPractitioners(catalog, 'weight-loss', 'freeConsultation', watched)).toMatchObject({ ok: true, value: { practitioners: [] } });
+		expect(listPractitioners(catalog, 'weight-loss', 'freeConsultation', new Set([mailboxOf('consultant')]))).toMatchObject({ ok: true, value: { practitioners: [{ key: 'consultant' }] } });
+		// Without a report (not wired), everyone in the catalog.
+		expect(listPractitioners(catalog, 'weight-loss').ok && listPractitioners(catalog, 'weight-loss').value.practitioners).toHaveLength(3);
 	});
 });
 
