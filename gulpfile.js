@@ -42,6 +42,7 @@ async function bundleTools() {
 		entryPoints: [
 			{ in: 'sandbox/cli.ts', out: 'sandbox/cli' },
 			{ in: 'local/demo.ts', out: 'local/demo' },
+			{ in: 'local/editorTour.ts', out: 'local/editorTour' },
 			...(fs.existsSync('bench/run.ts') ? [{ in: 'bench/run.ts', out: 'bench/run' }] : []),
 		],
 		outdir: 'dist',
@@ -50,7 +51,7 @@ async function bundleTools() {
 		target: 'node20',
 		format: 'cjs',
 		sourcemap: true,
-		external: ['n8n-workflow', 'n8n-core'],
+		external: ['n8n-workflow', 'n8n-core', 'playwright-core'],
 		logLevel: 'warning',
 	});
 }

@@ -96,9 +96,11 @@ export interface CatalogProblem {
 	entry: string;
 	problem: string;
 	outOfService: boolean;
+	/** The workflow step that holds the entry, when it has its own (a Clinic Catalog Entry step). */
+	step?: string;
 }
 
-const problemSchema = z.object({ entry: z.string(), problem: z.string(), outOfService: z.boolean().default(true) });
+const problemSchema = z.object({ entry: z.string(), problem: z.string(), outOfService: z.boolean().default(true), step: z.string().optional() });
 
 export const catalogSchema = z.object({
 	clinic: clinicSchema,
@@ -287,7 +289,7 @@ function dedupeProblems(problems: CatalogProblem[]): CatalogProblem[] {
 
 /** The entries a catalog has out of service, as one line for an alert or error message. */
 export function describeProblems(problems: CatalogProblem[], max = 5): string {
-	const shown = problems.slice(0, max).map((p) => `${p.entry}${p.outOfService ? ' (out of service)' : ''}: ${p.problem}`);
+	const shown = problems.slice(0, max).map((p) => `${p.entry}${p.step ? ` (step "${p.step}")` : ''}${p.outOfService ? ' (out of service)' : ''}: ${p.problem}`);
 	const more = problems.length > max ? `; and ${problems.length - max} more` : '';
 	return `${shown.join('; ')}${more}`;
 }
@@ -368,12 +370,48 @@ const opt = (v: unknown): string | undefined => (v === undefined || v === null |
 type Rows = { values?: Array<Record<string, unknown>> } | undefined;
 const rows = (v: unknown) => ((v as Rows)?.values ?? []) as Array<Record<string, unknown>>;
 
+/** The lists a Clinic Catalog Entry step can add to. */
+export const ENTRY_LISTS = ['services', 'practitioners', 'forms'] as const;
+export type EntryList = (typeof ENTRY_LISTS)[number];
+
+/** One entry from its own workflow step: the same fields as a row of the catalog node's list. */
+export interface CatalogEntry {
+	list: EntryList;
+	row: Record<string, unknown>;
+	step?: string;
+}
+
+/** The entries carried by an item (`catalogEntries`), those that have the expected shape. */
+export function entriesOf(value: unknown): CatalogEntry[] {
+	if (!Array.isArray(value)) return [];
+	return value.filter(
+		(e): e is CatalogEntry =>
+			!!e && typeof e === 'object' && (ENTRY_LISTS as readonly unknown[]).includes((e as CatalogEntry).list) && !!(e as CatalogEntry).row && typeof (e as CatalogEntry).row === 'object',
+	);
+}
+
+/** How a problem names an entry: `practitioners[dr-dia]`, `forms[241000000001]`. */
+export function entryName(list: string, row: Record<string, unknown>): string {
+	const label = list === 'forms' ? row.formId : row.key;
+	return `${list}[${String(label ?? '').trim() || '?'}]`;
+}
+
+/** The workflow step that holds each problem's entry, where it has its own step. */
+export function withSteps(problems: CatalogProblem[], entries: CatalogEntry[]): CatalogProblem[] {
+	const steps = new Map(entries.filter((e) => e.step).map((e) => [entryName(e.list, e.row), e.step!]));
+	return problems.map((p) => {
+		const step = steps.get(p.entry.replace(/\].*$/, ']'));
+		return step && !p.step ? { ...p, step } : p;
+	});
+}
+
 /**
  * Builds the catalog from the "Define Catalog" node's form fields (n8n fixed
  * collections), so ops edit it as forms in the n8n UI rather than as JSON.
  */
-export function catalogFromParameters(p: Record<string, unknown>): unknown {
+export function catalogFromParameters(p: Record<string, unknown>, entries: CatalogEntry[] = []): unknown {
 	const clinic = (p.clinic as Record<string, unknown>) ?? {};
+	const listed = (list: EntryList) => [...entries.filter((e) => e.list === list).map((e) => e.row), ...rows(p[list])];
 	return {
 		clinic: {
 			name: clinic.name,
@@ -385,7 +423,7 @@ export function catalogFromParameters(p: Record<string, unknown>): unknown {
 			opsAlertUrl: opt(clinic.opsAlertUrl),
 			priceTolerance: num(clinic.priceTolerance) ?? undefined,
 		},
-		services: rows(p.services).map((s) => ({
+		services: listed('services').map((s) => ({
 			key: s.key,
 			name: s.name,
 			status: s.status,
@@ -397,7 +435,7 @@ export function catalogFromParameters(p: Record<string, unknown>): unknown {
 				freeConsultation: opt(s.freeConsultationAppointmentTypeId),
 			},
 		})),
-		practitioners: rows(p.practitioners).map((r) => ({
+		practitioners: listed('practitioners').map((r) => ({
 			key: r.key,
 			name: r.name,
 			mailbox: r.mailbox,
@@ -410,7 +448,7 @@ export function catalogFromParameters(p: Record<string, unknown>): unknown {
 				return { eventType, url, ...(service ? { service } : {}) };
 			}),
 		})),
-		forms: rows(p.forms).map((f) => ({
+		forms: listed('forms').map((f) => ({
 			formId: String(f.formId ?? '').trim(),
 			type: f.type,
 			service: opt(f.service),

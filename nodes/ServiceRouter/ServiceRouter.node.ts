@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import { CatalogError, catalogFromParameters, checkCatalog, describeProblems, parseCatalogInput, type Catalog } from '../../lib/catalog';
+import { CatalogError, catalogFromParameters, checkCatalog, describeProblems, entriesOf, parseCatalogInput, withSteps, type Catalog } from '../../lib/catalog';
 import { routeCalendarChange } from '../../lib/booking';
 import { etagMatches, listingVersion, listPractitioners, watchedMailboxes } from '../../lib/listing';
 import { matchPayment, matchPaymentToBooking, type AppointmentSeen, type PaymentMatch } from '../../lib/payments';
@@ -200,9 +200,12 @@ export class ServiceRouter implements INodeType {
 		if (operation === 'defineCatalog') {
 			const params: IDataObject = {};
 			for (const name of ['clinic', 'services', 'practitioners', 'forms', 'routing']) params[name] = this.getNodeParameter(name, 0, {}) as IDataObject;
+			// Entries from the Clinic Catalog Entry steps before this one (a disabled step passes none).
+			const entries = entriesOf(items[0]?.json.catalogEntries);
 			let catalog: Catalog;
 			try {
-				catalog = checkCatalog(catalogFromParameters(params));
+				catalog = checkCatalog(catalogFromParameters(params, entries));
+				catalog.problems = withSteps(catalog.problems, entries);
 			} catch (e) {
 				// Only the clinic's own settings stop the whole catalog; wrong entries are taken out one by one below.
 				const problems = e instanceof CatalogError ? e.problems : [(e as Error).message];
@@ -217,7 +220,8 @@ export class ServiceRouter implements INodeType {
 					message: `${catalog.problems.length} to fix in the catalog; everything else works: ${describeProblems(catalog.problems, 3)}`,
 				});
 			}
-			return [withCatalog(items, catalog as unknown as IDataObject)];
+			const carried = items.map(({ json: { catalogEntries: _e, ...json } }, item) => ({ json, pairedItem: { item } }));
+			return [withCatalog(carried, catalog as unknown as IDataObject)];
 		}
 
 		const outputNames = (() => {

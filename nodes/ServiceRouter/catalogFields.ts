@@ -3,7 +3,7 @@ import { BOOKING_KINDS, FORM_TYPES } from '../../lib/catalog';
 import { DEFAULT_TIME_ZONE } from '../../lib/time';
 
 const show = { show: { operation: ['defineCatalog'] } };
-const FORM_TYPE_OPTIONS = FORM_TYPES.map((t) => ({ name: t.replace(/_/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase()), value: t }));
+export const FORM_TYPE_OPTIONS = FORM_TYPES.map((t) => ({ name: t.replace(/_/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase()), value: t }));
 const KIND_OPTIONS = [
 	{ name: 'Any', value: '' },
 	{ name: 'Free Initial Consultation', value: 'freeConsultation' },
@@ -11,10 +11,42 @@ const KIND_OPTIONS = [
 	{ name: 'Follow-up (Paid)', value: 'followUp' },
 ].filter((k) => k.value === '' || (BOOKING_KINDS as readonly string[]).includes(k.value));
 
+/** One service: a row of the catalog's list, or a Clinic Catalog Entry step on its own. */
+export const SERVICE_FIELDS: INodeProperties[] = [
+	{ displayName: 'Key', name: 'key', type: 'string', default: '', placeholder: 'gaps-coaching', description: 'Short id used by routing rules and forms; lower-case, no spaces' },
+	{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+	{ displayName: 'Status', name: 'status', type: 'options', options: [{ name: 'Active (Taking Bookings)', value: 'active' }, { name: 'Waitlist (Not Open Yet)', value: 'waitlist' }], default: 'waitlist' },
+	{ displayName: 'Initial Price', name: 'initialPrice', type: 'string', default: '', description: 'Dollars; empty while not set' },
+	{ displayName: 'Follow-up Price', name: 'followUpPrice', type: 'string', default: '' },
+	{ displayName: 'Intake Form Type', name: 'intakeForm', type: 'options', options: [{ name: 'None', value: '' }, ...FORM_TYPE_OPTIONS], default: '' },
+	{ displayName: 'Initial Appointment Type ID', name: 'initialAppointmentTypeId', type: 'string', default: '', description: 'MediRecords appointment type UUID' },
+	{ displayName: 'Follow-up Appointment Type ID', name: 'followUpAppointmentTypeId', type: 'string', default: '' },
+	{ displayName: 'Free Consultation Appointment Type ID', name: 'freeConsultationAppointmentTypeId', type: 'string', default: '' },
+];
+
+/** One practitioner: a row of the catalog's list, or a Clinic Catalog Entry step on its own. */
+export const PRACTITIONER_FIELDS: INodeProperties[] = [
+	{ displayName: 'Key', name: 'key', type: 'string', default: '', placeholder: 'dr-dia' },
+	{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+	{ displayName: 'Office 365 Mailbox', name: 'mailbox', type: 'string', default: '', placeholder: 'name@clinic.example', description: 'The calendar Calendly writes bookings into; Graph notifications are subscribed for it' },
+	{ displayName: 'MediRecords Provider ID', name: 'providerId', type: 'string', default: '' },
+	{ displayName: 'Services', name: 'services', type: 'string', default: '', placeholder: 'alternative-medicine, weight-loss', description: 'Service keys this practitioner delivers, separated by commas' },
+	{ displayName: 'Consultant (Free Consultations)', name: 'consultant', type: 'boolean', default: false },
+	{ displayName: 'Calendly Links', name: 'calendlyLinks', type: 'string', typeOptions: { rows: 3 }, default: '', placeholder: 'Alternative Medicine Follow-up | https://calendly.com/clinic-dr-dia/alt-med | alternative-medicine', description: 'One per line: Calendly event type name | scheduling link | service key (optional)' },
+];
+
+/** One JotForm form: a row of the catalog's list, or a Clinic Catalog Entry step on its own. */
+export const FORM_FIELDS: INodeProperties[] = [
+	{ displayName: 'JotForm Form ID', name: 'formId', type: 'string', default: '' },
+	{ displayName: 'Type', name: 'type', type: 'options', options: FORM_TYPE_OPTIONS, default: 'mini_intake' },
+	{ displayName: 'Service Key', name: 'service', type: 'string', default: '', description: 'Leave empty when the form asks which service' },
+	{ displayName: 'Field Map', name: 'fieldMap', type: 'string', typeOptions: { rows: 4 }, default: '', placeholder: 'q13_whatBrings = notes', description: 'Usually empty: fields are recognised from the form’s questions (name, email, phone, birth date, address, gender). Only to override, one per line: JotForm question (qN_name, name or label) = patient field (fullName, firstName, lastName, email, phone, dob, gender, service, address, notes).' },
+];
+
 /** The clinic's catalog as forms in the n8n UI: ops add a row, never edit JSON. */
 export const catalogFields: INodeProperties[] = [
 	{
-		displayName: 'This node is the one place the clinic is described. Every workflow loads it through "Load Service Catalog". Each change is checked when the workflow runs, and a mistake names the entry.',
+		displayName: 'This node gathers the clinic: its settings and routing rules here, and every service, practitioner and form from the Clinic Catalog Entry steps before it (one step each; lists here are added to them). Every workflow loads it through "Load Service Catalog". A mistake takes only its own entry out of service and is named in a warning above the output.',
 		name: 'catalogNotice',
 		type: 'notice',
 		default: '',
@@ -51,15 +83,7 @@ export const catalogFields: INodeProperties[] = [
 				displayName: 'Service',
 				name: 'values',
 				values: [
-					{ displayName: 'Key', name: 'key', type: 'string', default: '', placeholder: 'gaps-coaching', description: 'Short id used by routing rules and forms; lower-case, no spaces' },
-					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-					{ displayName: 'Status', name: 'status', type: 'options', options: [{ name: 'Active (Taking Bookings)', value: 'active' }, { name: 'Waitlist (Not Open Yet)', value: 'waitlist' }], default: 'waitlist' },
-					{ displayName: 'Initial Price', name: 'initialPrice', type: 'string', default: '', description: 'Dollars; empty while not set' },
-					{ displayName: 'Follow-up Price', name: 'followUpPrice', type: 'string', default: '' },
-					{ displayName: 'Intake Form Type', name: 'intakeForm', type: 'options', options: [{ name: 'None', value: '' }, ...FORM_TYPE_OPTIONS], default: '' },
-					{ displayName: 'Initial Appointment Type ID', name: 'initialAppointmentTypeId', type: 'string', default: '', description: 'MediRecords appointment type UUID' },
-					{ displayName: 'Follow-up Appointment Type ID', name: 'followUpAppointmentTypeId', type: 'string', default: '' },
-					{ displayName: 'Free Consultation Appointment Type ID', name: 'freeConsultationAppointmentTypeId', type: 'string', default: '' },
+					...SERVICE_FIELDS,
 				],
 			},
 		],
@@ -77,13 +101,7 @@ export const catalogFields: INodeProperties[] = [
 				displayName: 'Practitioner',
 				name: 'values',
 				values: [
-					{ displayName: 'Key', name: 'key', type: 'string', default: '', placeholder: 'dr-dia' },
-					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-					{ displayName: 'Office 365 Mailbox', name: 'mailbox', type: 'string', default: '', placeholder: 'name@clinic.example', description: 'The calendar Calendly writes bookings into; Graph notifications are subscribed for it' },
-					{ displayName: 'MediRecords Provider ID', name: 'providerId', type: 'string', default: '' },
-					{ displayName: 'Services', name: 'services', type: 'string', default: '', placeholder: 'alternative-medicine, weight-loss', description: 'Service keys this practitioner delivers, separated by commas' },
-					{ displayName: 'Consultant (Free Consultations)', name: 'consultant', type: 'boolean', default: false },
-					{ displayName: 'Calendly Links', name: 'calendlyLinks', type: 'string', typeOptions: { rows: 3 }, default: '', placeholder: 'Alternative Medicine Follow-up | https://calendly.com/clinic-dr-dia/alt-med | alternative-medicine', description: 'One per line: Calendly event type name | scheduling link | service key (optional)' },
+					...PRACTITIONER_FIELDS,
 				],
 			},
 		],
@@ -101,10 +119,7 @@ export const catalogFields: INodeProperties[] = [
 				displayName: 'Form',
 				name: 'values',
 				values: [
-					{ displayName: 'JotForm Form ID', name: 'formId', type: 'string', default: '' },
-					{ displayName: 'Type', name: 'type', type: 'options', options: FORM_TYPE_OPTIONS, default: 'mini_intake' },
-					{ displayName: 'Service Key', name: 'service', type: 'string', default: '', description: 'Leave empty when the form asks which service' },
-					{ displayName: 'Field Map', name: 'fieldMap', type: 'string', typeOptions: { rows: 4 }, default: '', placeholder: 'q13_whatBrings = notes', description: 'Usually empty: fields are recognised from the form’s questions (name, email, phone, birth date, address, gender). Only to override, one per line: JotForm question (qN_name, name or label) = patient field (fullName, firstName, lastName, email, phone, dob, gender, service, address, notes).' },
+					...FORM_FIELDS,
 				],
 			},
 		],

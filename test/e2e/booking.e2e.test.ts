@@ -313,9 +313,13 @@ describe(`booking processor in real n8n ${N8N_VERSION} (${MODE} mode)`, () => {
 			const res = await fetch(`${w.n8n.url}/webhook/graph-upkeep`, { method: 'POST', headers: { 'X-Ops-Key': OPS_KEY, 'content-type': 'application/json' }, body: '{}' });
 			return { status: res.status, report: (await res.json()) as Record<string, unknown> & { calendars?: Array<{ mailbox: string; watchedUntil: string }>; failed?: Array<Record<string, unknown>> } };
 		};
+		// As ops do it: a Clinic Catalog Entry step put on the line after the last practitioner.
 		await w.n8n.editAndPublish('CatalogWf0000001', (wf) => {
-			const catalog = wf.nodes.find((n) => n.name === 'Clinic Catalog')!.parameters as { practitioners: { values: Array<Record<string, unknown>> } };
-			catalog.practitioners.values.push({ key: 'dr-new', name: 'Dr New', mailbox: newcomer, providerId: provider('nurse'), services: 'weight-loss', consultant: false, calendlyLinks: 'Weight Loss Follow-up | https://calendly.com/wholehealth-dr-new/weight-loss | weight-loss' });
+			const step = { id: 'dd000000-0000-4000-8000-000000000001', name: 'Dr New', type: 'n8n-nodes-medirecords-booking.catalogEntry', typeVersion: 1, position: [1800, 420], parameters: { operation: 'practitioner', key: 'dr-new', name: 'Dr New', mailbox: newcomer, providerId: provider('nurse'), services: 'weight-loss', calendlyLinks: 'Weight Loss Follow-up | https://calendly.com/wholehealth-dr-new/weight-loss | weight-loss' } };
+			wf.nodes.push(step as unknown as (typeof wf.nodes)[number]);
+			const connections = wf.connections as Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }>;
+			connections['Dr New'] = { main: [[...connections['Equine Therapist'].main[0]]] };
+			connections['Equine Therapist'] = { main: [[{ node: 'Dr New', type: 'main', index: 0 }]] };
 		});
 		try {
 			const before = w.alerts.alerts.length;
@@ -337,8 +341,10 @@ describe(`booking processor in real n8n ${N8N_VERSION} (${MODE} mode)`, () => {
 			await waitFor('the new practitioner listed', async () => (await listed()).includes('dr-new'), 30_000, 500);
 		} finally {
 			await w.n8n.editAndPublish('CatalogWf0000001', (wf) => {
-				const catalog = wf.nodes.find((n) => n.name === 'Clinic Catalog')!.parameters as { practitioners: { values: Array<Record<string, unknown>> } };
-				catalog.practitioners.values = catalog.practitioners.values.filter((x) => x.key !== 'dr-new');
+				const connections = wf.connections as Record<string, unknown>;
+				connections['Equine Therapist'] = connections['Dr New'];
+				delete connections['Dr New'];
+				wf.nodes = wf.nodes.filter((n) => n.name !== 'Dr New');
 			});
 		}
 		await waitFor('the practitioner gone from the listing', async () => !(await listed()).includes('dr-new'), 90_000, 1000);
@@ -358,14 +364,13 @@ describe(`booking processor in real n8n ${N8N_VERSION} (${MODE} mode)`, () => {
 		};
 		const setNurseMailbox = (value: string) =>
 			w.n8n.editAndPublish('CatalogWf0000001', (wf) => {
-				const catalog = wf.nodes.find((n) => n.name === 'Clinic Catalog')!.parameters as { practitioners: { values: Array<{ key: string; mailbox: string }> } };
-				catalog.practitioners.values.find((x) => x.key === 'nurse')!.mailbox = value;
+				wf.nodes.find((n) => n.name === 'Nurse Practitioner')!.parameters.mailbox = value;
 			});
 		await setNurseMailbox(nurse.replace('@', ''));
 		try {
 			// Published → checked at once → one alert through Error Alert, whose destination is not the catalog's.
 			const alert = await waitFor('the catalog alert', () => w.alerts.alerts.slice(before).find((a) => a.kind === 'workflow_error' && a.workflow === 'Service Catalog'), 60_000);
-			expect(String(alert.error)).toMatch(/^The Service Catalog has 1 entry to fix; everything else keeps booking\. practitioners\[nurse\] \(out of service\): mailbox must be an email address/);
+			expect(String(alert.error)).toMatch(/^The Service Catalog has 1 entry to fix; everything else keeps booking\. practitioners\[nurse\] \(step "Nurse Practitioner"\) \(out of service\): mailbox must be an email address/);
 			// Within the catalog reuse period, every workflow uses the new catalog: the website stops listing the nurse.
 			await waitFor('the nurse left out of the website listing', async () => !(await listed()).includes('nurse'), 90_000, 1000);
 			expect(await listed()).toEqual(['dr-dia', 'dr-shivani']);

@@ -3,13 +3,51 @@ import { readFileSync } from 'fs';
 import path from 'path';
 import type { IDataObject } from 'n8n-workflow';
 import { catalogFromParameters, parseCatalog, type Catalog } from '../../lib/catalog';
+import { FORM_FIELDS, PRACTITIONER_FIELDS, SERVICE_FIELDS } from '../../nodes/ServiceRouter/catalogFields';
 
 export function shippedWorkflow(file: string): { nodes: Array<{ name: string; type: string; parameters: IDataObject }>; [k: string]: unknown } {
 	return JSON.parse(readFileSync(path.join(__dirname, '../../workflows', file), 'utf8'));
 }
 
+type WorkflowFile = ReturnType<typeof shippedWorkflow>;
+type Connections = Record<string, { main: Array<Array<{ node: string }>> }>;
+
+/** The Service Catalog's steps from its sub-workflow trigger to "Clinic Catalog", in the order they run. */
+export function catalogChain(wf: WorkflowFile): WorkflowFile['nodes'] {
+	const connections = wf.connections as Connections;
+	const chain: WorkflowFile['nodes'] = [];
+	let name: string | undefined = 'When Called by Another Workflow';
+	while (name && name !== 'Clinic Catalog') {
+		name = connections[name]?.main[0]?.[0]?.node;
+		const node = wf.nodes.find((n) => n.name === name);
+		if (node && name !== 'Clinic Catalog') chain.push(node);
+	}
+	return chain;
+}
+
+const ENTRY_FIELDS: Record<string, { list: 'services' | 'practitioners' | 'forms'; fields: Array<{ name: string; default: unknown }> }> = {
+	service: { list: 'services', fields: SERVICE_FIELDS },
+	practitioner: { list: 'practitioners', fields: PRACTITIONER_FIELDS },
+	form: { list: 'forms', fields: FORM_FIELDS },
+};
+
+/**
+ * "Clinic Catalog"'s parameters with every Clinic Catalog Entry step before it as a row of its
+ * lists, in chain order (n8n leaves parameters at their default out of the file: they are filled
+ * in as n8n does): the catalog the workflow gathers, in the shape the catalog node's lists have.
+ */
 export function catalogParameters(): IDataObject {
-	return shippedWorkflow('service-catalog.json').nodes.find((n) => n.name === 'Clinic Catalog')!.parameters;
+	const wf = shippedWorkflow('service-catalog.json');
+	const params = JSON.parse(JSON.stringify(wf.nodes.find((n) => n.name === 'Clinic Catalog')!.parameters)) as IDataObject;
+	const entries = catalogChain(wf).filter((n) => n.type.endsWith('.catalogEntry'));
+	for (const list of ['services', 'practitioners', 'forms'] as const) {
+		const own = ((params[list] as { values?: IDataObject[] } | undefined)?.values ?? []) as IDataObject[];
+		const fromSteps = entries
+			.filter((n) => ENTRY_FIELDS[String(n.parameters.operation)]?.list === list)
+			.map((n) => Object.fromEntries(ENTRY_FIELDS[String(n.parameters.operation)].fields.map((f) => [f.name, n.parameters[f.name] ?? f.default])) as IDataObject);
+		params[list] = { values: [...fromSteps, ...own] };
+	}
+	return params;
 }
 
 export function shippedCatalog(): Catalog {
