@@ -195,3 +195,20 @@ export function planFetches(changes: DistinctChange[], cap: number): FetchPlan {
 		deleted: changes.filter((c) => resync.has(c.user) && c.changeTypes.includes('deleted')),
 	};
 }
+
+/** Longest validation token echoed: Graph's are opaque strings far shorter than this. */
+export const MAX_VALIDATION_TOKEN = 1024;
+
+/**
+ * Graph's subscription handshake: a POST with `?validationToken=…` and no body, answered with the
+ * token as plain text. Anything else carrying the parameter (a body, a repeated or over-long
+ * token) is not a handshake and is refused: the echo must not become a way to make the clinic's
+ * domain serve arbitrary text. Undefined when the request has no validation token at all.
+ */
+export function validationEcho(token: unknown, body: unknown): { status: 200 | 400; text: string } | undefined {
+	if (token === undefined) return undefined;
+	const empty = body === undefined || body === null || body === '' || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body as object).length === 0);
+	if (typeof token !== 'string' || !token || token.length > MAX_VALIDATION_TOKEN || !empty) return { status: 400, text: 'Not a Microsoft Graph validation request' };
+	return { status: 200, text: token };
+}
+

@@ -1,4 +1,4 @@
-# Sourced by the other scripts: puts Node.js 24 (n8n 2.x needs >= 22) first on PATH,
+# Sourced by the other scripts: puts Node.js 24 (n8n 2.41 requires Node.js >= 24) first on PATH,
 # installing it from the npm registry into harness/node24 when missing.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 NODE24_DIR="$ROOT/harness/node24"

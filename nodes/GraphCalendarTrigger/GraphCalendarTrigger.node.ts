@@ -10,7 +10,10 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 import { fromFunction, NodeApiError, NodeConnectionTypes, NodeOperationError, webhookDescriptionFields } from 'n8n-workflow';
-import { clientStateFor, collapse, constantTimeEqual, mailboxOfResource, planFetches, remember, subscriptionResource, type DistinctChange, type Notification, type SeenEvent } from '../../lib/graph';
+import { clientStateFor, collapse, constantTimeEqual, mailboxOfResource, planFetches, remember, subscriptionResource, validationEcho, type DistinctChange, type Notification, type SeenEvent } from '../../lib/graph';
+
+/** The echoed token is text, never content a browser may sniff or run. */
+const ECHO_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "default-src 'none'" };
 import { Limiter } from '../../lib/concurrency';
 import { splitList } from '../../lib/catalog';
 import { graphBaseUrl, graphCredentials, graphError, graphHttp, type GraphContext } from '../MicrosoftGraph/transport';
@@ -278,10 +281,10 @@ export class GraphCalendarTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const req = this.getRequestObject();
 		const res = this.getResponseObject();
-		const token = req.query.validationToken;
-		if (token !== undefined) {
-			// Graph's handshake: echo the decoded token as text/plain within 10 s.
-			res.status(200).type('text/plain').send(String(token));
+		// Graph's handshake: echo the decoded token as text/plain within 10 s, and only that.
+		const echo = validationEcho(req.query.validationToken, this.getBodyData());
+		if (echo) {
+			res.status(echo.status).set(ECHO_HEADERS).type('text/plain').send(echo.text);
 			return { noWebhookResponse: true };
 		}
 		const body = this.getBodyData() as { value?: Notification[] };

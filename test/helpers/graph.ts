@@ -44,7 +44,12 @@ export const GRAPH = { credentials: { microsoftGraphAppApi: 'Graph sandbox' } };
 function shimResponse(res: http.ServerResponse) {
 	let status = 200;
 	let type: string | undefined;
+	let headers: Record<string, string> = {};
 	const api = {
+		set(h: Record<string, string>) {
+			headers = { ...headers, ...h };
+			return api;
+		},
 		status(code: number) {
 			status = code;
 			return api;
@@ -54,7 +59,7 @@ function shimResponse(res: http.ServerResponse) {
 			return api;
 		},
 		send(body: string) {
-			res.writeHead(status, { 'content-type': `${type ?? 'text/html'}; charset=utf-8` });
+			res.writeHead(status, { ...headers, 'content-type': `${type ?? 'text/html'}; charset=utf-8` });
 			res.end(body);
 		},
 		json(body: unknown) {

@@ -67,6 +67,20 @@ describe('activation', () => {
 		expect(await host.activate()).toBe(false);
 	});
 
+	test('the handshake echo is plain text that no browser sniffs or runs; a token with a body, or too long, is refused', async () => {
+		const post = (query: string, body?: string) => fetch(`${host.baseUrl}/webhook/graph-calendar?${query}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+		const ok = await post('validationToken=Validation%3A%20Testing%20client%20application');
+		expect(ok.status).toBe(200);
+		expect(await ok.text()).toBe('Validation: Testing client application');
+		expect(ok.headers.get('content-type')).toMatch(/^text\/plain/);
+		expect(ok.headers.get('x-content-type-options')).toBe('nosniff');
+		expect(ok.headers.get('content-security-policy')).toBe("default-src 'none'");
+		expect((await post('validationToken=abc', JSON.stringify({ value: [{ subscriptionId: 'x' }] }))).status).toBe(400);
+		const long = await post(`validationToken=${'x'.repeat(1025)}`);
+		expect(long.status).toBe(400);
+		expect(await long.text()).not.toContain('xxx');
+	});
+
 	test('Graph refuses the subscription when the handshake is not answered', async () => {
 		const dead = await new TriggerHost({ mailboxes: DIA }).start();
 		await dead.stop();

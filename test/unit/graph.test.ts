@@ -1,4 +1,4 @@
-import { clientStateFor, collapse, constantTimeEqual, isBeyondMaxLifetime, parseResource, planFetches, planUpkeep, remember, type DistinctChange, type SeenEvent } from '../../lib/graph';
+import { clientStateFor, collapse, constantTimeEqual, isBeyondMaxLifetime, parseResource, planFetches, planUpkeep, remember, validationEcho, MAX_VALIDATION_TOKEN, type DistinctChange, type SeenEvent } from '../../lib/graph';
 
 describe('clientState', () => {
 	test('derived per workflow path, stable, and compared in constant time', () => {
@@ -86,3 +86,23 @@ describe('planFetches', () => {
 		expect(plan.deleted.map((c) => c.eventId)).toEqual(['gone']);
 	});
 });
+
+describe('Graph validation handshake echo', () => {
+	test('echoes a short token sent without a body; refuses anything else that carries one', () => {
+		expect(validationEcho(undefined, { value: [] })).toBeUndefined();
+		expect(validationEcho('Validation: Testing client application', {})).toEqual({ status: 200, text: 'Validation: Testing client application' });
+		expect(validationEcho('abc', '')).toEqual({ status: 200, text: 'abc' });
+		expect(validationEcho('abc', undefined)).toEqual({ status: 200, text: 'abc' });
+		expect(validationEcho('x'.repeat(MAX_VALIDATION_TOKEN), {})?.status).toBe(200);
+		for (const [token, body] of [
+			['x'.repeat(MAX_VALIDATION_TOKEN + 1), {}],
+			['<script>alert(1)</script>', { value: [{ subscriptionId: 's' }] }],
+			['abc', 'some text'],
+			[['a', 'b'], {}],
+			['', {}],
+		] as Array<[unknown, unknown]>) {
+			expect(validationEcho(token, body)).toEqual({ status: 400, text: 'Not a Microsoft Graph validation request' });
+		}
+	});
+});
+
