@@ -259,7 +259,7 @@ export class N8n {
 		const browserId = `harness-${Date.now()}`;
 		const owner = { email: 'ops@wholehealthclinic.example', firstName: 'Clinic', lastName: 'Ops', password: 'Clinic-Ops-2026' };
 		const post = (route: string, body: unknown) =>
-			fetch(`${this.url}/rest/${route}`, { method: 'POST', headers: { 'content-type': 'application/json', 'browser-id': browserId }, body: JSON.stringify(body) });
+			fetch(`${this.url}/rest/${route}`, { method: 'POST', headers: { 'content-type': 'application/json', 'browser-id': browserId }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
 		await post('owner/setup', owner); // answers 400 once an owner exists
 		const login = await post('login', { emailOrLdapLoginId: owner.email, password: owner.password });
 		if (!login.ok) throw new Error(`editor login failed: ${login.status} ${await login.text()}`);
@@ -271,7 +271,7 @@ export class N8n {
 	/** Calls the editor's REST API (what the n8n editor itself calls) as the owner. */
 	async rest<T = Record<string, unknown>>(method: string, route: string, body?: unknown): Promise<T> {
 		const { cookie, browserId } = await this.editorSession();
-		const res = await fetch(`${this.url}/rest/${route}`, { method, headers: { cookie, 'browser-id': browserId, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+		const res = await fetch(`${this.url}/rest/${route}`, { method, headers: { cookie, 'browser-id': browserId, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(60_000) });
 		const text = await res.text();
 		if (!res.ok) throw new Error(`${method} /rest/${route} answered ${res.status}: ${text.slice(0, 500)}`);
 		return (JSON.parse(text) as { data: T }).data;

@@ -302,15 +302,16 @@ describe(`booking processor in real n8n ${N8N_VERSION} (${MODE} mode)`, () => {
 		expect(JSON.stringify(labelled.data)).not.toMatch(new RegExp(`${p.last}|${p.email}|0400|1988`, 'i'));
 	});
 
-	test('a new practitioner: until their mailbox exists, upkeep answers 502 with its report, ops are told and the website does not list them; then subscribed and listed', async () => {
+	// Catalog edits through the editor's REST API, the website and upkeep: regular mode (n8n's own publish path is the same in both).
+	(MODE === 'regular' ? test : test.skip)('a new practitioner: until their mailbox exists, upkeep answers 502 with its report, ops are told and the website does not list them; then subscribed and listed', async () => {
 		const newcomer = 'dr.new@clinic.example';
 		const listed = async () => {
-			const res = await fetch(`${w.n8n.url}/webhook/service-calendars?service=weight-loss`);
+			const res = await fetch(`${w.n8n.url}/webhook/service-calendars?service=weight-loss`, { signal: AbortSignal.timeout(20_000) });
 			expect(res.status).toBe(200);
 			return ((await res.json()) as { practitioners: Array<{ key: string }> }).practitioners.map((x) => x.key);
 		};
 		const upkeepNow = async () => {
-			const res = await fetch(`${w.n8n.url}/webhook/graph-upkeep`, { method: 'POST', headers: { 'X-Ops-Key': OPS_KEY, 'content-type': 'application/json' }, body: '{}' });
+			const res = await fetch(`${w.n8n.url}/webhook/graph-upkeep`, { method: 'POST', headers: { 'X-Ops-Key': OPS_KEY, 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(120_000) });
 			return { status: res.status, report: (await res.json()) as Record<string, unknown> & { calendars?: Array<{ mailbox: string; watchedUntil: string }>; failed?: Array<Record<string, unknown>> } };
 		};
 		// As ops do it: a Clinic Catalog Entry step put on the line after the last practitioner.
@@ -354,11 +355,11 @@ describe(`booking processor in real n8n ${N8N_VERSION} (${MODE} mode)`, () => {
 		expect(w.graph.subscriptionsFor(newcomer)).toHaveLength(0);
 	});
 
-	test('a typo in one practitioner’s mailbox, published from the editor: ops are told at once naming the entry; only that practitioner is out, everything else books; fixed, they are back', async () => {
+	(MODE === 'regular' ? test : test.skip)('a typo in one practitioner’s mailbox, published from the editor: ops are told at once naming the entry; only that practitioner is out, everything else books; fixed, they are back', async () => {
 		const nurse = mailbox('nurse');
 		const before = w.alerts.alerts.length;
 		const listed = async () => {
-			const res = await fetch(`${w.n8n.url}/webhook/service-calendars?service=weight-loss`, { headers: { origin: 'https://www.wholehealthclinic.example' } });
+			const res = await fetch(`${w.n8n.url}/webhook/service-calendars?service=weight-loss`, { headers: { origin: 'https://www.wholehealthclinic.example' }, signal: AbortSignal.timeout(20_000) });
 			expect(res.status).toBe(200);
 			return ((await res.json()) as { practitioners: Array<{ key: string }> }).practitioners.map((x) => x.key);
 		};
