@@ -137,7 +137,7 @@ function describePath(path: Array<string | number>, input: unknown): string {
 		const current = node as Record<string | number, unknown> | undefined;
 		const next = current?.[seg];
 		if (typeof seg === 'number') {
-			out += `[${entryLabel(next, seg)}]`;
+			out += `[${entryLabel(next) ?? `#${seg + 1}`}]`;
 		} else {
 			out += out ? `.${seg}` : seg;
 		}
@@ -146,10 +146,11 @@ function describePath(path: Array<string | number>, input: unknown): string {
 	return out || 'catalog';
 }
 
-function entryLabel(entry: unknown, index: number): string {
+/** An entry's own name for problems (key, form id, rule name or event type); undefined when it has none. */
+function entryLabel(entry: unknown): string | undefined {
 	const e = entry as Record<string, unknown> | undefined;
 	const label = e?.key ?? e?.formId ?? e?.name ?? e?.eventType;
-	return typeof label === 'string' && label.trim() ? label.trim() : `#${index + 1}`;
+	return typeof label === 'string' && label.trim() ? label.trim() : undefined;
 }
 
 const LISTS = ['services', 'practitioners', 'forms', 'routing'] as const;
@@ -159,8 +160,8 @@ type ListName = (typeof LISTS)[number];
  * Checks a catalog entry by entry. A wrong entry is taken out of service on its own, with a
  * problem naming it: a practitioner with a mistyped mailbox stops being listed and routed, and
  * every other practitioner, service and form keeps working. References follow: a practitioner
- * loses a service that is out, a service no one can deliver is out, a form or rule naming a
- * service that is out is out. Only the clinic's own required settings (name, website origin,
+ * loses a service that is out (and is out with none left), a form or rule naming a service that
+ * is out is out; a service no practitioner delivers stays, with a warning. Only the clinic's own required settings (name, website origin,
  * time zone, currency, country) stop the whole catalog: without them no booking can be placed
  * correctly.
  */
@@ -199,7 +200,7 @@ export function checkCatalog(input: unknown): Catalog {
 		const kept: unknown[] = [];
 		entries.forEach((entry: unknown, i: number) => {
 			const parsed = (schemas[name] as z.ZodTypeAny).safeParse(entry);
-			const label = `${name}[${entryLabel(entry, i)}]`;
+			const label = `${name}[${entryLabel(entry) ?? `#${i + 1}`}]`;
 			if (parsed.success) kept.push(parsed.data);
 			else out(label, parsed.error.issues.map((issue) => `${describePath(issue.path, entry).replace(/^catalog$/, 'entry')} ${issue.message}`.replace(/^entry /, '')).join('; '));
 		});
@@ -390,17 +391,11 @@ export function entriesOf(value: unknown): CatalogEntry[] {
 	);
 }
 
-/** How a problem names an entry: `practitioners[dr-dia]`, `forms[241000000001]`. */
-export function entryName(list: string, row: Record<string, unknown>): string {
-	const label = list === 'forms' ? row.formId : row.key;
-	return `${list}[${String(label ?? '').trim() || '?'}]`;
-}
-
-/** The workflow step that holds each problem's entry, where it has its own step. */
+/** The workflow step that holds each problem's entry, where it has its own step (named as the check names it). */
 export function withSteps(problems: CatalogProblem[], entries: CatalogEntry[]): CatalogProblem[] {
-	const steps = new Map(entries.filter((e) => e.step).map((e) => [entryName(e.list, e.row), e.step!]));
+	const steps = new Map(entries.filter((e) => e.step && entryLabel(e.row)).map((e) => [`${e.list}[${entryLabel(e.row)}]`, e.step!]));
 	return problems.map((p) => {
-		const step = steps.get(p.entry.replace(/\].*$/, ']'));
+		const step = steps.get(p.entry);
 		return step && !p.step ? { ...p, step } : p;
 	});
 }

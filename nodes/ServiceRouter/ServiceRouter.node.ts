@@ -324,7 +324,7 @@ export class ServiceRouter implements INodeType {
 				}
 				case 'listPractitioners': {
 					const rows = this.getNodeParameter('watchedCalendars', i, '') as unknown;
-					const watched = rows === '' || rows === undefined || rows === null ? undefined : watchedMailboxes(typeof rows === 'string' ? safeJson(rows) : rows);
+					const watched = rows === '' || rows === undefined || rows === null ? undefined : watchedMailboxes(jsonParameter(rows));
 					const listed = listPractitioners(catalog, this.getNodeParameter('service', i, '') as string, this.getNodeParameter('kind', i, 'followUp') as 'followUp' | 'freeConsultation', watched);
 					if (!listed.ok) {
 						result = listed;
@@ -346,11 +346,13 @@ export class ServiceRouter implements INodeType {
 	}
 }
 
-function safeJson(text: string): unknown {
+/** A JSON parameter as n8n hands it over: an object, or its text (blank or unreadable text is undefined). */
+function jsonParameter(raw: unknown): unknown {
+	if (typeof raw !== 'string') return raw;
 	try {
-		return JSON.parse(text);
+		return raw.trim() ? JSON.parse(raw) : undefined;
 	} catch {
-		return [];
+		return undefined;
 	}
 }
 
@@ -363,12 +365,7 @@ function catalogProblem(e: unknown): string {
 /** All input items are the payer's appointments; one item comes out, paired with all of them. */
 function matchPaymentBooking(ctx: IExecuteFunctions, items: INodeExecutionData[]): INodeExecutionData {
 	const raw = ctx.getNodeParameter('payment', 0, '') as unknown;
-	let payment: (PaymentMatch & { catalog?: unknown }) | undefined;
-	try {
-		payment = typeof raw === 'string' ? (raw.trim() ? JSON.parse(raw) : undefined) : (raw as typeof payment);
-	} catch {
-		payment = undefined;
-	}
+	const payment = jsonParameter(raw) as (PaymentMatch & { catalog?: unknown }) | undefined;
 	if (!payment || typeof payment !== 'object' || typeof payment.amount !== 'number') {
 		throw new NodeOperationError(ctx.getNode(), 'No payment reached this step.', { description: "Set Payment to the Match Payment step's output, for example {{ $('Match Payment').first().json }}." });
 	}
