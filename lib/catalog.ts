@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_TIME_ZONE, isTimeZone } from './time';
+import { omit } from './objects';
 
 export const BOOKING_KINDS = ['freeConsultation', 'initial', 'followUp'] as const;
 export type BookingKind = (typeof BOOKING_KINDS)[number];
@@ -231,8 +232,7 @@ export function checkCatalog(input: unknown): Catalog {
 	services = services.map((s) => {
 		if (s.intakeForm && !formTypes.has(s.intakeForm)) {
 			out(`services[${s.key}]`, `intakeForm "${s.intakeForm}" is not a form type in the catalog; left out`, false);
-			const { intakeForm: _f, ...rest } = s;
-			return rest;
+			return omit(s, 'intakeForm');
 		}
 		return s;
 	});

@@ -28,7 +28,7 @@ export function nameKey(s: unknown): string {
 		.normalize('NFKD')
 		.replace(/[\u0300-\u036f]/g, '')
 		.toLowerCase()
-		.replace(/[\s'’.\-]+/g, ' ')
+		.replace(/[\s'’.-]+/g, ' ')
 		.trim();
 }
 

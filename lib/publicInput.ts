@@ -172,7 +172,10 @@ export function redactText(message: unknown, sensitive: unknown[]): string {
 	for (let i = 0; i <= text.length; i++) {
 		const c = text[i];
 		if (i < text.length && PHONE_CHARS.has(c)) {
-			if (runStart < 0) (runStart = i), (digits = 0);
+			if (runStart < 0) {
+				runStart = i;
+				digits = 0;
+			}
 			if (c >= '0' && c <= '9') digits++;
 			continue;
 		}

@@ -71,6 +71,8 @@ export class GraphSandbox extends SandboxServer {
 	/** When false, changes are not notified (to simulate lost notifications before a `missed` lifecycle event). */
 	notify = true;
 	maxLifetimeMinutes: number;
+	/** Subscriptions per page when listing without $top (Graph pages with @odata.nextLink). */
+	subscriptionsPageSize = 100;
 	private tombstones = new Map<string, Array<{ id: string; at: number }>>();
 	private pending: Array<Promise<unknown>> = [];
 
@@ -221,7 +223,7 @@ export class GraphSandbox extends SandboxServer {
 		this.purgeExpired();
 		if (path === '/subscriptions' && method === 'GET') {
 			const all = [...this.subscriptions.values()];
-			const top = Number(query.get('$top') ?? 100);
+			const top = Number(query.get('$top') ?? this.subscriptionsPageSize);
 			const skip = Number(query.get('$skiptoken') ?? 0);
 			const page = all.slice(skip, skip + top);
 			const next = skip + top < all.length ? `${this.url}/v1.0/subscriptions?$top=${top}&$skiptoken=${skip + top}` : undefined;

@@ -6,8 +6,10 @@ source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 set -e
 bash scripts/install.sh
-echo "› lint"
+echo "› lint (n8n-node lint)"
 npm run lint --silent
+echo "› n8n's community-package scan: source and packed tarball"
+node scripts/scan-package.mjs
 bash scripts/e2e-setup.sh
 set +e
 reports="$ROOT/harness/.run/reports"

@@ -37,7 +37,7 @@ export class CatalogEntry implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Form', value: 'form', action: 'Describe a jotform form', description: 'A JotForm form: its id, type and service' },
+					{ name: 'Form', value: 'form', action: 'Describe a jotform form', description: 'A JotForm form: its ID, type and service' },
 					{ name: 'Practitioner', value: 'practitioner', action: 'Describe a practitioner', description: 'A practitioner: mailbox, MediRecords provider, services and Calendly links' },
 					{ name: 'Service', value: 'service', action: 'Describe a service', description: 'A service: open or waitlist, prices, MediRecords appointment types' },
 				],

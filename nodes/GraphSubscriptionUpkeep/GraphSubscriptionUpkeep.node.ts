@@ -58,7 +58,7 @@ export class GraphSubscriptionUpkeep implements INodeType {
 			{ displayName: 'Catalog', name: 'catalog', type: 'json', default: '={{ $json.catalog }}', displayOptions: { show: { source: ['catalog'] } } },
 			{ displayName: 'Mailboxes', name: 'mailboxes', type: 'string', default: '', placeholder: 'dr.dia@clinic.example, ramona@clinic.example', displayOptions: { show: { source: ['list'] } } },
 			{ displayName: 'Trigger Path', name: 'path', type: 'string', default: 'graph-calendar', description: 'The Path of the Microsoft Graph Calendar Trigger in the booking workflow' },
-			{ displayName: 'Webhook Base URL', name: 'webhookBaseUrl', type: 'string', default: '', placeholder: 'https://n8n.clinic.example/', description: "n8n's public webhook URL. Empty uses this instance's (WEBHOOK_URL), as the trigger does." },
+			{ displayName: 'Webhook Base URL', name: 'webhookBaseUrl', type: 'string', default: '', placeholder: 'https://n8n.clinic.example/', description: "The public webhook URL of n8n. Empty uses this instance's (WEBHOOK_URL), as the trigger does." },
 			{ displayName: 'Renew When Expiring Within (Hours)', name: 'renewWithinHours', type: 'number', default: 36, typeOptions: { minValue: 1 } },
 			{ displayName: 'Subscription Lifetime (Minutes)', name: 'lifetimeMinutes', type: 'number', default: 10070, typeOptions: { minValue: 45 } },
 			{ displayName: 'Fallback Lifetime (Minutes)', name: 'fallbackLifetimeMinutes', type: 'number', default: 4230, description: 'Used when Graph answers that the lifetime is beyond the allowed maximum', typeOptions: { minValue: 45 } },

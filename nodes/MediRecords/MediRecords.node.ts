@@ -10,20 +10,6 @@ const OUTCOMES: Record<string, Record<string, string>> = {
 	patient: { created: 'created', updated: 'updated', unchanged: 'unchanged' },
 };
 
-/** "appointment:create" → "Create an appointment": the canvas subtitle, from each operation's own action text. */
-function operationActions(): Record<string, string> {
-	const actions: Record<string, string> = {};
-	for (const prop of resourceProperties) {
-		if (prop.name !== 'operation') continue;
-		for (const resource of (prop.displayOptions?.show?.resource ?? []) as string[]) {
-			for (const option of (prop.options ?? []) as Array<{ value?: unknown; action?: string; name?: string }>) {
-				actions[`${resource}:${String(option.value)}`] = option.action ?? option.name ?? String(option.value);
-			}
-		}
-	}
-	return actions;
-}
-
 function noteFor(resource: string, json: IDataObject): ExecutionNote {
 	const action = typeof json.action === 'string' ? json.action : undefined;
 	if (resource === 'appointment') {
@@ -45,7 +31,7 @@ export class MediRecords implements INodeType {
 		icon: { light: 'file:medirecords.svg', dark: 'file:medirecords.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: `={{ (${JSON.stringify(operationActions())})[$parameter["resource"] + ":" + $parameter["operation"]] ?? $parameter["operation"] }}`,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Find or create patients and book appointments in MediRecords',
 		defaults: { name: 'MediRecords' },
 		usableAsTool: true,

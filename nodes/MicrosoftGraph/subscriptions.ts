@@ -1,18 +1,24 @@
-import { PageIterator } from '@microsoft/microsoft-graph-client';
+import type { Client } from '@microsoft/microsoft-graph-client';
+// The paging class alone, not the package index: the index (and its Client) pulls in the default
+// middleware (RetryHandler's timers, factories that read `process`) and GraphRequest's console
+// logging, which community packages may not ship. Requests go through graphHttp instead.
+import { PageIterator } from '@microsoft/microsoft-graph-client/lib/src/tasks/PageIterator';
 import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 import { chunk, isBeyondMaxLifetime, subscriptionResource, type ExistingSubscription } from '../../lib/graph';
 import { retryAfterMs } from '../../lib/http';
-import { graphClient, graphError, type GraphContext } from './transport';
+import { graphBaseUrl, graphError, graphHttp, type GraphContext } from './transport';
 
-/** The Graph client throws GraphError; ops get a NodeApiError that says what failed and what to check. */
-async function asNodeError<T>(ctx: GraphContext, what: string, fn: () => Promise<T>): Promise<T> {
-	try {
-		return await fn();
-	} catch (e) {
-		const err = e as { statusCode?: number; message?: string };
-		throw graphError(ctx, { status: err.statusCode ?? 0, headers: {}, body: { error: { message: err.message ?? String(e) } } }, what);
-	}
+/** One Graph JSON call; anything but 2xx is a NodeApiError saying what failed and what to check. */
+async function graphJson<T>(ctx: GraphContext, method: 'GET' | 'POST', url: string, what: string, body?: unknown): Promise<T> {
+	const res = await graphHttp(ctx, method, url, body);
+	if (res.status < 200 || res.status >= 300) throw graphError(ctx, res, what);
+	return res.body as T;
+}
+
+/** What PageIterator asks of a Graph client: `api(nextLink).get()`, answered through graphHttp. */
+function pagingClient(ctx: GraphContext, what: string): Client {
+	return { api: (url: string) => ({ get: async () => graphJson(ctx, 'GET', url, what) }) } as unknown as Client;
 }
 
 export interface BatchStep {
@@ -31,22 +37,20 @@ export interface BatchResult {
 
 /** Lists every subscription of the app, following @odata.nextLink with the Graph client's PageIterator. */
 export async function listSubscriptions(ctx: GraphContext): Promise<ExistingSubscription[]> {
-	return asNodeError(ctx, 'listing subscriptions', async () => {
-		const client = await graphClient(ctx);
-		const first = await client.api('/subscriptions').get();
-		const all: ExistingSubscription[] = [];
-		const it = new PageIterator(client, first, (s: ExistingSubscription) => {
-			all.push(s);
-			return true;
-		});
-		await it.iterate();
-		return all;
+	const what = 'listing subscriptions';
+	const first = await graphJson<{ value: ExistingSubscription[] }>(ctx, 'GET', `${await graphBaseUrl(ctx)}/v1.0/subscriptions`, what);
+	const all: ExistingSubscription[] = [];
+	const it = new PageIterator(pagingClient(ctx, what), first, (s: ExistingSubscription) => {
+		all.push(s);
+		return true;
 	});
+	await it.iterate();
+	return all;
 }
 
 /** Sends steps through $batch, 20 per call; steps Graph throttles (429/503) are sent again after Retry-After. */
 export async function runBatch(ctx: GraphContext, steps: BatchStep[], maxRounds = 4): Promise<Map<string, BatchResult>> {
-	const client = await graphClient(ctx);
+	const batchUrl = `${await graphBaseUrl(ctx)}/v1.0/$batch`;
 	const results = new Map<string, BatchResult>();
 	let todo = steps;
 	for (let round = 0; todo.length && round < maxRounds; round++) {
@@ -56,7 +60,7 @@ export async function runBatch(ctx: GraphContext, steps: BatchStep[], maxRounds 
 			const body = {
 				requests: group.map((s) => ({ id: s.id, method: s.method, url: s.url, ...(s.body ? { body: s.body, headers: { 'Content-Type': 'application/json' } } : {}) })),
 			};
-			const res = await asNodeError(ctx, '$batch', async () => (await client.api('/$batch').post(body)) as { responses: BatchResult[] });
+			const res = await graphJson<{ responses?: BatchResult[] }>(ctx, 'POST', batchUrl, '$batch', body);
 			for (const r of res.responses ?? []) {
 				if ((r.status === 429 || r.status === 503) && round < maxRounds - 1) {
 					waitMs = Math.max(waitMs, retryAfterMs(r.headers?.['Retry-After'] ?? r.headers?.['retry-after'], 1000 * 2 ** round, Date.now(), 60_000));

@@ -1,10 +1,9 @@
 /**
  * Microsoft Graph through n8n's own HTTP helpers (so n8n's proxy settings and
- * credential storage apply) with the official Graph client on top for paging
- * and $batch. Throttling (429/503/504) waits for Retry-After; an expired or
+ * credential storage apply); paging uses the Graph client's PageIterator
+ * (subscriptions.ts). Throttling (429/503/504) waits for Retry-After; an expired or
  * nearly expired token is refreshed by n8n's credential pre-authentication.
  */
-import { Client, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, IHookFunctions, IHttpRequestMethods, IWebhookFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 import { retryAfterMs } from '../../lib/http';
@@ -133,29 +132,4 @@ export async function graphHttp(ctx: GraphContext, method: IHttpRequestMethods, 
 		}
 		return out;
 	}
-}
-
-/** Runs every request of the Graph client through graphHttp. */
-class N8nHttpMiddleware implements Middleware {
-	constructor(private readonly ctx: GraphContext) {}
-
-	async execute(context: Context): Promise<void> {
-		const url = typeof context.request === 'string' ? context.request : context.request.url;
-		const method = String(context.options?.method ?? 'GET').toUpperCase() as IHttpRequestMethods;
-		const raw = context.options?.body;
-		const body = typeof raw === 'string' && raw ? JSON.parse(raw) : undefined;
-		const res = await graphHttp(this.ctx, method, url, body);
-		const headers = new Headers();
-		for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : String(v));
-		const text = res.status === 204 || res.body === undefined || res.body === '' ? null : typeof res.body === 'string' ? res.body : JSON.stringify(res.body);
-		if (text !== null) headers.set('content-type', 'application/json');
-		context.response = new Response(text, { status: res.status, headers });
-	}
-
-	setNext(): void {}
-}
-
-export async function graphClient(ctx: GraphContext): Promise<Client> {
-	const base = await graphBaseUrl(ctx);
-	return Client.initWithMiddleware({ middleware: new N8nHttpMiddleware(ctx), baseUrl: base, defaultVersion: 'v1.0' });
 }

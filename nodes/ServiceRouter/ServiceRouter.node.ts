@@ -11,6 +11,7 @@ import { verifyAndRouteForm } from './verifyForm';
 import { withCatalog } from '../shared/catalogItems';
 import { recordFirstTime } from '../shared/dedupe';
 import { combineNotes, noteExecution, type ExecutionNote } from '../shared/executionData';
+import { omit } from '../../lib/objects';
 
 export const FORM_OUTPUTS = ['mini_intake', 'medical_history', 'gaps_assessment', 'weight_loss', 'mental_health', 'equine_therapy', 'waitlist'];
 const DEFAULT_SERVICE_OUTPUTS = 'alternative-medicine, gaps-coaching, weight-loss, counseling, equine-therapy';
@@ -220,7 +221,7 @@ export class ServiceRouter implements INodeType {
 					message: `${catalog.problems.length} to fix in the catalog; everything else works: ${describeProblems(catalog.problems, 3)}`,
 				});
 			}
-			const carried = items.map(({ json: { catalogEntries: _e, ...json } }, item) => ({ json, pairedItem: { item } }));
+			const carried = items.map(({ json }, item) => ({ json: omit(json, 'catalogEntries'), pairedItem: { item } }));
 			return [withCatalog(carried, catalog as unknown as IDataObject)];
 		}
 
@@ -238,8 +239,7 @@ export class ServiceRouter implements INodeType {
 		// What each item came to, for the executions list (catalog keys and reasons only).
 		const notes: ExecutionNote[] = [];
 		const unrouted = (i: number, reason: string, detail: string, input: IDataObject) => {
-			const { catalog: _c, ...original } = input;
-			put('unrouted', { reason, detail, operation, input: original }, i);
+			put('unrouted', { reason, detail, operation, input: omit(input, 'catalog') }, i);
 			notes.push({ outcome: `unrouted: ${reason}` });
 		};
 
@@ -278,9 +278,9 @@ export class ServiceRouter implements INodeType {
 				}
 				throw new NodeOperationError(this.getNode(), 'The service catalog is missing or invalid.', { itemIndex: i, description: detail });
 			}
-			const { catalog: _drop, ...payload } = input;
+			const payload = omit(input, 'catalog');
 			let result: RouteResult<object>;
-			let outputName = 'main';
+			const outputName = 'main';
 			switch (operation) {
 				case 'routeBooking': {
 					const change = routeCalendarChange(catalog, payload);
@@ -375,7 +375,7 @@ function matchPaymentBooking(ctx: IExecuteFunctions, items: INodeExecutionData[]
 	} catch (e) {
 		throw new NodeOperationError(ctx.getNode(), 'The service catalog is missing or invalid.', { description: catalogProblem(e) });
 	}
-	const { catalog: _c, ...match } = payment;
+	const match = omit(payment, 'catalog');
 	const checked = matchPaymentToBooking(catalog, match, items.map((item) => item.json as AppointmentSeen));
 	return { json: checked as unknown as IDataObject, pairedItem: items.map((_, item) => ({ item })) };
 }

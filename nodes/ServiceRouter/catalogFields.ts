@@ -13,7 +13,7 @@ const KIND_OPTIONS = [
 
 /** One service: a row of the catalog's list, or a Clinic Catalog Entry step on its own. */
 export const SERVICE_FIELDS: INodeProperties[] = [
-	{ displayName: 'Key', name: 'key', type: 'string', default: '', placeholder: 'gaps-coaching', description: 'Short id used by routing rules and forms; lower-case, no spaces' },
+	{ displayName: 'Key', name: 'key', type: 'string', default: '', placeholder: 'gaps-coaching', description: 'Short ID used by routing rules and forms; lower-case, no spaces' },
 	{ displayName: 'Name', name: 'name', type: 'string', default: '' },
 	{ displayName: 'Status', name: 'status', type: 'options', options: [{ name: 'Active (Taking Bookings)', value: 'active' }, { name: 'Waitlist (Not Open Yet)', value: 'waitlist' }], default: 'waitlist' },
 	{ displayName: 'Initial Price', name: 'initialPrice', type: 'string', default: '', description: 'Dollars; empty while not set' },
@@ -138,12 +138,12 @@ export const catalogFields: INodeProperties[] = [
 				displayName: 'Rule',
 				name: 'values',
 				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-					{ displayName: 'Service Key', name: 'service', type: 'string', default: '' },
 					{ displayName: 'Booking Kind', name: 'kind', type: 'options', options: KIND_OPTIONS, default: '' },
-					{ displayName: 'Subject Pattern', name: 'subject', type: 'string', default: '', placeholder: 'GAPS', description: 'Matched against the Outlook subject (case-insensitive regular expression)' },
 					{ displayName: 'Event Type Pattern', name: 'eventType', type: 'string', default: '', description: 'Matched against the Calendly event type name' },
+					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
 					{ displayName: 'Organiser Mailbox', name: 'organizer', type: 'string', default: '' },
+					{ displayName: 'Service Key', name: 'service', type: 'string', default: '' },
+					{ displayName: 'Subject Pattern', name: 'subject', type: 'string', default: '', placeholder: 'GAPS', description: 'Matched against the Outlook subject (case-insensitive regular expression)' },
 				],
 			},
 		],

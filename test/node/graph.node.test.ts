@@ -336,6 +336,15 @@ describe('subscription upkeep', () => {
 		expect(g.subscriptionsFor(DIA).map((s) => s.notificationUrl)).toEqual([`${host.baseUrl}/webhook/graph-calendar`]);
 	});
 
+	test('reads every page of the subscription list (PageIterator follows @odata.nextLink through n8n’s HTTP helpers)', async () => {
+		await upkeep();
+		g.subscriptionsPageSize = 3;
+		g.calls.length = 0;
+		const steady = await upkeep();
+		expect(steady).toMatchObject({ unchanged: 8, ok: true, graphCalls: 3 });
+		expect(calls(/^GET \/v1\.0\/subscriptions/)).toBe(3);
+	});
+
 	test('falls back to a shorter lifetime when Graph answers "beyond allowed max"', async () => {
 		g.maxLifetimeMinutes = 4230;
 		const r = await upkeep();

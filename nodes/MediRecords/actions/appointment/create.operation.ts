@@ -64,7 +64,7 @@ export const description: INodeProperties[] = [
 				name: 'externalReference',
 				type: 'string',
 				default: '',
-				description: 'An id from the system the booking came from (for example the Outlook event id). Creating again with the same reference returns the existing appointment instead of booking twice.',
+				description: 'An ID from the system the booking came from (for example the Outlook event ID). Creating again with the same reference returns the existing appointment instead of booking twice.',
 			},
 			{
 				displayName: 'If the Reference Exists',
@@ -83,7 +83,7 @@ export const description: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether the patient was created moments ago (e.g. {{ $json.action === "created" }} after Create or Update). A new patient has no appointments yet, so the reference lookup is skipped: one MediRecords call fewer. A booking made meanwhile by a duplicate run is still caught by MediRecords’ double-booking refusal.',
+					'Whether the patient was created moments ago (for example when Create or Update answered with action "created"). A new patient has no appointments yet, so the reference lookup is skipped: one MediRecords call fewer. A booking made meanwhile by a duplicate run is still caught by MediRecords’ double-booking refusal.',
 			},
 			{ displayName: 'Reminder Type', name: 'reminderType', type: 'string', default: '', description: 'MediRecords reminder template code, if the practice uses several' },
 			{ displayName: 'Room ID', name: 'roomId', type: 'string', default: '' },

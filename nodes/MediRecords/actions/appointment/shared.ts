@@ -18,10 +18,8 @@ const referenceScope: INodeProperties = {
 	default: {},
 	description: 'Where to look when the appointment is given by external reference: the provider or the patient whose appointments are searched',
 	options: [
-		{ displayName: 'Provider ID', name: 'providerId', type: 'string', default: '' },
-		{ displayName: 'Patient ID', name: 'patientId', type: 'string', default: '' },
-		{ displayName: 'Days Back', name: 'daysBack', type: 'number', default: 60, typeOptions: { minValue: 0 } },
 		{ displayName: 'Days Ahead', name: 'daysAhead', type: 'number', default: 400, typeOptions: { minValue: 0 } },
+		{ displayName: 'Days Back', name: 'daysBack', type: 'number', default: 60, typeOptions: { minValue: 0 } },
 		{
 			displayName: 'If Not Found',
 			name: 'ifNotFound',
@@ -32,6 +30,8 @@ const referenceScope: INodeProperties = {
 			],
 			default: 'error',
 		},
+		{ displayName: 'Patient ID', name: 'patientId', type: 'string', default: '' },
+		{ displayName: 'Provider ID', name: 'providerId', type: 'string', default: '' },
 	],
 };
 

@@ -16,9 +16,9 @@ export const description: INodeProperties[] = [
 		displayOptions: show(['update']),
 		options: [
 			{ ...appointmentTypeLocator('appointmentType', false) },
+			{ displayName: 'Add to Notes', name: 'appendNotes', type: 'string', default: '', description: 'Text added after the existing notes (for example a payment record)' },
 			{ displayName: 'Duration (Minutes)', name: 'durationMinutes', type: 'number', default: 30, typeOptions: { minValue: 5 } },
 			{ displayName: 'End Time', name: 'endTime', type: 'string', default: '', description: 'Instead of a duration: the end as an ISO date-time with offset' },
-			{ displayName: 'Add to Notes', name: 'appendNotes', type: 'string', default: '', description: 'Text added after the existing notes (for example a payment record)' },
 			{ displayName: 'Notes', name: 'notes', type: 'string', typeOptions: { rows: 3 }, default: '', description: 'Replaces the notes (the external reference is kept)' },
 			{ displayName: 'Provider ID', name: 'providerId', type: 'string', default: '' },
 			{ displayName: 'Reminder', name: 'reminderMethod', type: 'options', options: REMINDER_OPTIONS, default: 'SMS' },

@@ -14,7 +14,7 @@ export const operation: INodeProperties = {
 	displayOptions: { show: { resource: ['patient'] } },
 	options: [
 		{ name: 'Create', value: 'create', action: 'Create a patient', description: 'Create a patient (fails if the details are incomplete)' },
-		{ name: 'Create or Update', value: 'upsert', action: 'Create or update a patient', description: 'Find the patient by email, then by name and date of birth; update the match or create a new patient' },
+		{ name: 'Create or Update', value: 'upsert', action: 'Create or update a patient', description: 'Create a new record, or update the current one if it already exists (upsert)' },
 		{ name: 'Get', value: 'get', action: 'Get a patient' },
 		{ name: 'Search', value: 'search', action: 'Search patients', description: 'Find patients by email, or by name and date of birth' },
 		{ name: 'Update', value: 'update', action: 'Update a patient' },
