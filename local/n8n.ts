@@ -10,6 +10,7 @@ import net from 'net';
 import path from 'path';
 import { GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET, PRACTICE_ID, SANDBOX_TOKEN, TENANT_ID } from '../sandbox/seed';
 import { JOTFORM_API_KEY, STRIPE_SECRET_KEY } from '../sandbox/services';
+import { composeN8nEnvironment, machineEnvironment, readCompose, testDotEnv } from './composeEnv';
 
 /** The repository root, from the source (local/) or from the bundled demo (dist/local/). */
 export const ROOT = ((): string => {
@@ -103,6 +104,11 @@ export class N8n {
 		this.port = opts.port ?? 0;
 	}
 
+	/** Queue mode: where the package is installed, as the image bakes it (outside the n8n folder). */
+	get imageNodesDir(): string {
+		return path.join(path.dirname(this.userFolder), `${this.opts.name}-image-nodes`);
+	}
+
 	get url(): string {
 		return `http://127.0.0.1:${this.port}`;
 	}
@@ -118,14 +124,14 @@ export class N8n {
 	}
 
 	env(): NodeJS.ProcessEnv {
+		return this.opts.mode === 'queue' ? this.composeEnv() : this.regularEnv();
+	}
+
+	/** Regular mode (the demo, the regular-mode tests): SQLite, one process, every execution kept for inspection. */
+	private regularEnv(): NodeJS.ProcessEnv {
 		const o = this.opts;
-		const base: Record<string, string> = {
-			PATH: `${path.dirname(NODE24)}:${process.env.PATH}`,
-			HOME: this.userFolder,
-			N8N_USER_FOLDER: this.userFolder,
-			N8N_PORT: String(this.port),
-			N8N_LISTEN_ADDRESS: '127.0.0.1',
-			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort || this.port + 1),
+		return {
+			...this.machine(),
 			N8N_HOST: '127.0.0.1',
 			WEBHOOK_URL: `${this.publicUrl}/`,
 			N8N_EDITOR_BASE_URL: `${this.url}/`,
@@ -135,40 +141,59 @@ export class N8n {
 			N8N_TEMPLATES_ENABLED: 'false',
 			N8N_PERSONALIZATION_ENABLED: 'false',
 			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
-			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 			N8N_SECURE_COOKIE: 'false',
 			N8N_LOG_LEVEL: 'warn',
 			N8N_PROXY_HOPS: '0',
 			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 			EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
-			HTTPS_PROXY: o.sandboxes.proxy,
-			HTTP_PROXY: o.sandboxes.proxy,
-			NO_PROXY: '127.0.0.1,localhost,::1',
-			NODE_EXTRA_CA_CERTS: o.sandboxes.caFile,
 			GENERIC_TIMEZONE: 'Australia/Sydney',
 			TZ: 'UTC',
-			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
 			// As docker-compose.yml: open an expression isolate only when an expression runs (README, Deploying).
 			N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true',
 			...o.extraEnv,
 		};
-		if (o.mode === 'queue') {
-			Object.assign(base, {
-				EXECUTIONS_MODE: 'queue',
-				QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-				QUEUE_BULL_REDIS_PORT: '6379',
+	}
+
+	/** What every process here needs apart: its folder, ports, and the sandboxes' proxy. */
+	private machine(): Record<string, string> {
+		return {
+			PATH: `${path.dirname(NODE24)}:${process.env.PATH}`,
+			HOME: this.userFolder,
+			N8N_USER_FOLDER: this.userFolder,
+			N8N_PORT: String(this.port),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort || this.port + 1),
+			HTTPS_PROXY: this.opts.sandboxes.proxy,
+			HTTP_PROXY: this.opts.sandboxes.proxy,
+			NO_PROXY: '127.0.0.1,localhost,::1',
+			NODE_EXTRA_CA_CERTS: this.opts.sandboxes.caFile,
+		};
+	}
+
+	/** The `.env` values this queue-mode install runs with (from .env.example, with its own secrets, database and role). */
+	get dotEnv(): Record<string, string> {
+		return testDotEnv(ROOT, { name: this.opts.name, secret: 'e2e-not-for-production' });
+	}
+
+	/**
+	 * Queue mode: docker-compose.yml's own n8n environment (local/composeEnv.ts), with this
+	 * machine's addresses for PostgreSQL, Redis and the public URLs, and Redis key prefixes of
+	 * this run's own (the machine's Redis is shared).
+	 */
+	private composeEnv(): NodeJS.ProcessEnv {
+		const o = this.opts;
+		const env = machineEnvironment(
+			composeN8nEnvironment(readCompose(ROOT), this.dotEnv),
+			{ DB_POSTGRESDB_HOST: '127.0.0.1', QUEUE_BULL_REDIS_HOST: '127.0.0.1', WEBHOOK_URL: `${this.publicUrl}/`, N8N_EDITOR_BASE_URL: `${this.url}/` },
+			{
+				...this.machine(),
 				QUEUE_BULL_PREFIX: `bull-${o.name}`,
 				// n8n caches in Redis in queue mode (workflow → project, webhooks); a fresh database must not meet an earlier run's cache.
 				N8N_CACHE_REDIS_KEY_PREFIX: `cache-${o.name}`,
-				DB_TYPE: 'postgresdb',
-				DB_POSTGRESDB_HOST: '127.0.0.1',
-				DB_POSTGRESDB_PORT: '5432',
-				DB_POSTGRESDB_USER: 'postgres',
-				DB_POSTGRESDB_DATABASE: `n8n_${o.name.replace(/\W/g, '_')}`,
-				OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
-			});
-		}
-		return { ...base } as NodeJS.ProcessEnv;
+			},
+		);
+		// Only the benchmark adds variables (profiling); the tests run compose's environment as it is.
+		return { ...env, ...o.extraEnv };
 	}
 
 	private cli(...args: string[]): string {
@@ -178,18 +203,27 @@ export class N8n {
 	/** Fresh user folder and database; package installed as a community package; workflows and credentials imported and published. */
 	prepare(tarball: string): void {
 		rmSync(this.userFolder, { recursive: true, force: true });
-		const nodesDir = path.join(this.userFolder, '.n8n', 'nodes');
-		mkdirSync(nodesDir, { recursive: true });
+		mkdirSync(path.join(this.userFolder, '.n8n'), { recursive: true });
+		let nodesDir = path.join(this.userFolder, '.n8n', 'nodes');
 		if (this.opts.mode === 'queue') {
-			const db = this.env().DB_POSTGRESDB_DATABASE!;
-			execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-c', `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`, '-c', `CREATE DATABASE ${db}`], { stdio: 'ignore' });
+			const env = this.dotEnv;
+			const db = env.POSTGRES_DB;
+			const psql = (...sql: string[]) => execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', ...sql.flatMap((c) => ['-c', c])], { stdio: 'pipe' });
+			psql(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`, `DROP ROLE IF EXISTS ${env.N8N_DB_USER}`, `CREATE DATABASE ${db}`);
+			// As the postgres image does on a new volume: n8n's own role, owner of its database, no superuser.
+			execFileSync('sh', [path.join(ROOT, 'deploy', 'postgres-init.sh')], { env: { ...process.env, PGHOST: '127.0.0.1', POSTGRES_USER: 'postgres', POSTGRES_DB: db, N8N_DB_USER: env.N8N_DB_USER, N8N_DB_PASSWORD: env.N8N_DB_PASSWORD }, stdio: 'pipe' });
 			for (const pattern of [`bull-${this.opts.name}*`, `*cache-${this.opts.name}:*`]) {
 				execFileSync('redis-cli', ['-h', '127.0.0.1', 'EVAL', "for _,k in ipairs(redis.call('keys', ARGV[1])) do redis.call('del', k) end", '0', pattern], { stdio: 'ignore' });
 			}
-		}
+			// As the image: the package installed outside the n8n folder, linked in by the image's entrypoint script.
+			nodesDir = this.imageNodesDir;
+			rmSync(nodesDir, { recursive: true, force: true });
+			mkdirSync(nodesDir, { recursive: true });
+		} else mkdirSync(nodesDir, { recursive: true });
 		writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }));
 		// As n8n installs a community package: npm install into ~/.n8n/nodes, peers (n8n-workflow) supplied by n8n.
 		execFileSync('npm', ['install', tarball, '--no-audit', '--no-fund', '--ignore-scripts', '--legacy-peer-deps', '--loglevel=error'], { cwd: nodesDir, env: this.env(), stdio: 'ignore' });
+		if (this.opts.mode === 'queue') execFileSync('sh', [path.join(ROOT, 'deploy', 'n8n-entrypoint.sh'), 'true'], { env: { ...this.env(), CLINIC_NODES_DIR: nodesDir }, stdio: 'pipe' });
 		const credFile = path.join(this.userFolder, 'credentials.json');
 		writeFileSync(credFile, JSON.stringify(credentials(this.opts.sandboxes)));
 		this.cli('import:credentials', `--input=${credFile}`);
@@ -235,7 +269,9 @@ export class N8n {
 		if (this.opts.mode === 'queue') {
 			for (let i = 0; i < (this.opts.workers ?? 1); i++) {
 				const port = await freePort();
-				const p = spawn(NODE24, [N8N_BIN, 'worker', '--concurrency=10'], { env: { ...this.env(), QUEUE_HEALTH_CHECK_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await freePort()) }, stdio: ['ignore', 'pipe', 'pipe'] });
+				// The worker command docker-compose.yml gives its workers (`worker --concurrency=10`).
+				const workerArgs = String(readCompose(ROOT).services['n8n-worker-1'].command).split(/\s+/);
+				const p = spawn(NODE24, [N8N_BIN, ...workerArgs], { env: { ...this.env(), QUEUE_HEALTH_CHECK_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await freePort()) }, stdio: ['ignore', 'pipe', 'pipe'] });
 				p.stdout!.on('data', (b: Buffer) => this.logs.push(`[worker${i}] ${b}`));
 				p.stderr!.on('data', (b: Buffer) => this.logs.push(`[worker${i}] ${b}`));
 				this.procs.push(p);
@@ -287,12 +323,13 @@ export class N8n {
 
 	/**
 	 * The custom execution data (n8n's execution_metadata) of a workflow's executions, newest first,
-	 * read from n8n's own database: what the executions list shows and filters on.
+	 * read from n8n's own database: what the executions list shows and filters on (deleted ones,
+	 * awaiting the pruner, are not listed).
 	 */
-	executionCustomData(workflowId: string): Array<{ executionId: string; status: string; data: Record<string, string> }> {
+	executionCustomData(workflowId: string, opts: { includeDeleted?: boolean } = {}): Array<{ executionId: string; status: string; data: Record<string, string> }> {
 		const sql = (q: string) => q.replace(/"(\w+)"/g, this.opts.mode === 'queue' ? '"$1"' : '$1');
 		const query = sql(
-			`SELECT e.id, e.status, m.key, m.value FROM execution_entity e LEFT JOIN execution_metadata m ON m."executionId" = e.id WHERE e."workflowId" = '${workflowId.replace(/'/g, '')}' ORDER BY e.id DESC`,
+			`SELECT e.id, e.status, m.key, m.value FROM execution_entity e LEFT JOIN execution_metadata m ON m."executionId" = e.id WHERE e."workflowId" = '${workflowId.replace(/'/g, '')}' ${opts.includeDeleted ? '' : 'AND e."deletedAt" IS NULL '}ORDER BY e.id DESC`,
 		);
 		let rows: Array<[string, string, string | null, string | null]>;
 		if (this.opts.mode === 'queue') {
@@ -353,6 +390,14 @@ export class N8n {
 			});
 		}
 		this.procs = [];
+	}
+
+	/** The environment each running n8n process was started with (Linux /proc), main first. */
+	processEnvironments(): Array<Record<string, string>> {
+		return this.procs.map((p) => {
+			const raw = readFileSync(`/proc/${p.pid}/environ`, 'utf8');
+			return Object.fromEntries(raw.split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+		});
 	}
 
 	/** Resident memory of the n8n main process, in MiB (Linux). */

@@ -12,3 +12,14 @@ if [ ! -x node_modules/n8n/bin/n8n ] || [ ! -f node_modules/sqlite3/build/Releas
 fi
 command -v openssl >/dev/null || { apt-get update -qq && apt-get install -y -qq openssl; }
 command -v psql >/dev/null || echo "note: psql not found; queue-mode scenarios need PostgreSQL on 127.0.0.1:5432"
+# Caddy's own parser checks deploy/Caddyfile (test/unit/deployment.test.ts): Debian's caddy binary,
+# unpacked into harness/tools, not installed as a service.
+CADDY="$ROOT/harness/tools/caddy/usr/bin/caddy"
+if [ ! -x "$CADDY" ]; then
+  echo "› Caddy (Debian package, unpacked) for checking the Caddyfile"
+  tmp="$(mktemp -d)"
+  (cd "$tmp" && { apt-get download caddy >/dev/null 2>&1 || { apt-get update -qq && apt-get download caddy >/dev/null 2>&1; }; })
+  mkdir -p "$ROOT/harness/tools/caddy"
+  dpkg-deb -x "$tmp"/caddy_*.deb "$ROOT/harness/tools/caddy"
+  rm -rf "$tmp"
+fi

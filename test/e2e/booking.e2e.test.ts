@@ -1,10 +1,16 @@
 import { clientStateFor } from '../../lib/graph';
 import { APPOINTMENT_TYPES, PRACTITIONERS } from '../../sandbox/seed';
-import { packPackage, N8N_VERSION, NOTIFICATION_SECRET, OPS_KEY } from '../../local/n8n';
+import { execFileSync } from 'child_process';
+import { mkdirSync, mkdtempSync, readdirSync, realpathSync, statSync, utimesSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import path from 'path';
+import { composeN8nEnvironment, MACHINE_ADDITIONS, MACHINE_OVERRIDES, readCompose, redactSecrets } from '../../local/composeEnv';
+import { packPackage, HARNESS, N8N_VERSION, NOTIFICATION_SECRET, OPS_KEY, ROOT } from '../../local/n8n';
 import { startWorld, stopWorld, waitFor, runUpkeep, type World } from './context';
 import { appointmentFor, appointmentsFor, book, calendlyEvent, newPatient, nextSlot, patientsByEmail } from './scenarios';
 
 const MODE = (process.env.E2E_MODE as 'regular' | 'queue') ?? 'regular';
+const REPORTS = path.join(HARNESS, '.run', 'reports');
 let w: World;
 beforeAll(async () => {
 	// Queue mode as n8n scales webhook intake: main + one `n8n webhook` process (Graph calls it) + a worker.
@@ -17,6 +23,23 @@ const mailbox = (key: string) => PRACTITIONERS.find((p) => p.key === key)!.mailb
 const type = (name: string) => APPOINTMENT_TYPES.find((t) => t.name === name)!.id;
 
 describe(`booking processor in real n8n ${N8N_VERSION} (${MODE} mode)`, () => {
+	(MODE === 'queue' ? test : test.skip)('main, the webhook process and the worker run with docker-compose.yml’s n8n environment; only where things are differs', () => {
+		const compose = composeN8nEnvironment(readCompose(ROOT), w.n8n.dotEnv);
+		const running = w.n8n.processEnvironments();
+		expect(running).toHaveLength(3);
+		for (const env of running) {
+			for (const [k, v] of Object.entries(compose)) if (!(k in MACHINE_OVERRIDES)) expect({ [k]: env[k] }).toEqual({ [k]: v });
+			const extra = Object.keys(env).filter((k) => !(k in compose) && !(MACHINE_ADDITIONS as readonly string[]).includes(k));
+			expect(extra).toEqual([]);
+		}
+		// What ran, for the record (secrets as their length).
+		mkdirSync(REPORTS, { recursive: true });
+		writeFileSync(path.join(REPORTS, 'compose-env.json'), JSON.stringify({ compose: redactSecrets(compose), main: redactSecrets(running[0]) }, null, 2));
+		// The package was loaded from outside the n8n folder, through the image's link, with installs from the editor off.
+		expect(running[0].N8N_COMMUNITY_PACKAGES_ENABLED).toBe('false');
+		expect(realpathSync(path.join(w.n8n.userFolder, '.n8n', 'nodes'))).toBe(realpathSync(w.n8n.imageNodesDir));
+	});
+
 	test('n8n boots with the package and every workflow published; upkeep subscribes all 8 mailboxes', async () => {
 		await waitFor('subscriptions for 8 mailboxes', () => w.graph.subscriptions.size === 8, 120_000, 500);
 		const report = await runUpkeep(w);
@@ -282,6 +305,26 @@ describe(`booking processor in real n8n ${N8N_VERSION} (${MODE} mode)`, () => {
 		expect(w.mr.state.requests.filter((r) => r.path === '/v1/patients/search').length - searchesBefore).toBe(2);
 	});
 
+	(MODE === 'queue' ? test : test.skip)('the nightly backup dumps n8n’s database as n8n’s own role, readable by its owner only, and drops dumps past the retention', () => {
+		const dir = mkdtempSync(path.join(tmpdir(), 'n8n-backups-'));
+		const old = path.join(dir, 'n8n-20260101-023000.dump');
+		writeFileSync(old, 'an old dump');
+		const twentyDaysAgo = (Date.now() - 20 * 86_400_000) / 1000;
+		utimesSync(old, twentyDaysAgo, twentyDaysAgo);
+		const env = w.n8n.dotEnv;
+		const out = execFileSync('sh', [path.join(ROOT, 'deploy', 'backup.sh')], {
+			env: { ...process.env, PGHOST: '127.0.0.1', PGUSER: env.N8N_DB_USER, PGPASSWORD: env.N8N_DB_PASSWORD, PGDATABASE: env.POSTGRES_DB, BACKUP_DIR: dir, BACKUP_KEEP_DAYS: env.BACKUP_KEEP_DAYS, BACKUP_ONCE: '1' },
+			encoding: 'utf8',
+		});
+		const dumps = readdirSync(dir);
+		expect(dumps).toHaveLength(1);
+		expect(dumps[0]).toMatch(/^n8n-\d{8}-\d{6}\.dump$/);
+		expect(out).toContain(`removed ${old}`);
+		expect(statSync(path.join(dir, dumps[0])).mode & 0o777).toBe(0o600);
+		const contents = execFileSync('pg_restore', ['--list', path.join(dir, dumps[0])], { encoding: 'utf8' });
+		for (const table of ['workflow_entity', 'credentials_entity', 'execution_entity']) expect(contents).toMatch(new RegExp(`TABLE DATA public ${table} `));
+	});
+
 	test('upkeep after Graph silently dropped a subscription recreates it', async () => {
 		const sub = w.graph.subscriptionsFor(mailbox('equine'))[0];
 		w.graph.dropSilently(sub.id);
@@ -297,6 +340,14 @@ describe(`booking processor in real n8n ${N8N_VERSION} (${MODE} mode)`, () => {
 	test('each booking execution says in the executions list what it was: service, practitioner, kind, outcome, appointment id; no patient data', async () => {
 		const p = newPatient('label');
 		const { appt } = await book(w, mailbox('ramona'), 'GAPS Coaching Follow-up', p);
+		if (MODE === 'queue') {
+			// docker-compose.yml keeps no successful execution (they hold patient details): once the
+			// booking's execution has finished, nothing of it is listed, and the pruner removes its data
+			// within EXECUTIONS_DATA_PRUNE_HARD_DELETE_INTERVAL. Failed ones are kept, labelled.
+			await waitFor('no successful booking execution listed', () => w.n8n.executionCustomData('BookingProcWf001').every((e) => e.status === 'error' || e.status === 'crashed'), 60_000, 500);
+			await waitFor('successful booking executions gone from the database', () => w.n8n.executionCustomData('BookingProcWf001', { includeDeleted: true }).every((e) => e.status !== 'success'), 180_000, 2000);
+			return;
+		}
 		const labelled = await waitFor('the execution label', () => w.n8n.executionCustomData('BookingProcWf001').find((e) => e.data.appointmentId === appt.id), 30_000, 500);
 		expect(labelled.data).toEqual({ service: 'gaps-coaching', practitioner: 'ramona', kind: 'followUp', outcome: 'booked', appointmentId: appt.id, patient: 'created' });
 		expect(JSON.stringify(labelled.data)).not.toMatch(new RegExp(`${p.last}|${p.email}|0400|1988`, 'i'));

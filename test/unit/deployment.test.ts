@@ -1,52 +1,200 @@
 import { execFileSync } from 'child_process';
-import { mkdtempSync, readFileSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import path from 'path';
-import { parse } from 'yaml';
+import { composeN8nEnvironment, interpolate, machineEnvironment, MACHINE_OVERRIDES, parseDotEnv, readCompose, testDotEnv, type ComposeService } from '../../local/composeEnv';
 
 const ROOT = path.resolve(__dirname, '../..');
 const read = (f: string) => readFileSync(path.join(ROOT, f), 'utf8');
-const compose = parse(read('docker-compose.yml')) as { services: Record<string, { image?: string; build?: { dockerfile: string }; environment?: Record<string, string>; command?: string; healthcheck?: { test: string[] } }> };
+const compose = readCompose(ROOT);
+const services = compose.services;
 const envExample = read('.env.example');
 const documented = new Set([...envExample.matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]));
 const harnessN8n = JSON.parse(read('harness/package.json')).dependencies.n8n as string;
+const N8N_IMAGE = 'clinic/n8n-medirecords-booking:2.41.1';
+const n8nServices = Object.entries(services).filter(([, svc]) => svc.image === N8N_IMAGE && !svc.profiles);
+const command = (svc: ComposeService) => (Array.isArray(svc.command) ? svc.command.join(' ') : (svc.command ?? ''));
+const dotEnv = testDotEnv(ROOT, { name: 'unit', secret: 'unit-secret' });
 
 describe('docker-compose.yml', () => {
-	test('parses and every image is pinned to an exact version', () => {
-		for (const [name, svc] of Object.entries(compose.services)) {
+	test('parses and every image is pinned to an exact version; n8n, its runners and the Dockerfile name the version the tests run', () => {
+		for (const [name, svc] of Object.entries(services)) {
 			expect(svc.image ?? svc.build).toBeTruthy();
 			if (svc.image) expect({ name, image: svc.image }).toMatchObject({ image: expect.stringMatching(/:\d+\.\d+(\.\d+)?(-[a-z0-9.]+)?(@sha256:[0-9a-f]{64})?$/) });
 		}
 		const from = /^FROM\s+(\S+)/m.exec(read('deploy/Dockerfile'))![1];
 		expect(from).toBe(`docker.n8n.io/n8nio/n8n:${harnessN8n}`);
+		expect(N8N_IMAGE.endsWith(`:${harnessN8n}`)).toBe(true);
+		const runners = Object.values(services).filter((s) => s.image?.startsWith('n8nio/runners:'));
+		expect(runners.length).toBeGreaterThan(0);
+		for (const r of runners) expect(r.image).toBe(`n8nio/runners:${harnessN8n}`);
+		for (const m of read('deploy/caddy.Dockerfile').matchAll(/^FROM\s+(\S+)/gm)) expect(m[1]).toMatch(/^caddy:\d+\.\d+\.\d+-/);
+		expect(read('deploy/caddy.Dockerfile')).toMatch(/caddy-ratelimit@[0-9a-f]{40}/);
 	});
 
-	test('every variable it uses is documented in .env.example', () => {
-		const used = new Set([...read('docker-compose.yml').matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((m) => m[1]));
+	test('every variable it uses is documented in .env.example, and the whole file interpolates from it', () => {
+		const used = new Set([...read('docker-compose.yml').matchAll(/\$\{([A-Z0-9_]+)/g)].map((m) => m[1]));
 		for (const v of used) expect({ variable: v, documented: documented.has(v) }).toEqual({ variable: v, documented: true });
 		for (const v of read('deploy/Caddyfile').matchAll(/\{\$([A-Z0-9_]+)\}/g)) expect(documented.has(v[1])).toBe(true);
+		// As `docker compose config` does with a filled-in .env.
+		expect(() => interpolate(read('docker-compose.yml'), dotEnv)).not.toThrow();
 	});
 
-	test('queue mode: main + worker on Redis and PostgreSQL, HTTPS in front, execution data pruned', () => {
-		const { n8n, 'n8n-worker': worker, redis, postgres, caddy } = compose.services;
-		expect(redis && postgres && caddy).toBeTruthy();
-		expect(worker.command).toMatch(/^worker/);
-		for (const s of [n8n, worker]) {
+	test('a secret or address left empty in .env stops compose before anything starts, naming it', () => {
+		const text = read('docker-compose.yml');
+		for (const v of ['N8N_ENCRYPTION_KEY', 'N8N_RUNNERS_AUTH_TOKEN', 'POSTGRES_PASSWORD', 'N8N_DB_PASSWORD', 'N8N_DB_USER', 'DOMAIN', 'OPS_ALLOWED_IPS', 'OPS_ALERT_URL', 'BACKUP_HOST_DIR']) {
+			expect({ v, required: new RegExp(`\\$\\{${v}:\\?`).test(text) }).toEqual({ v, required: true });
+			expect(() => interpolate(text, { ...dotEnv, [v]: '' })).toThrow(new RegExp(`${v} is missing a value`));
+		}
+		// The example leaves every secret empty: copying it without filling it in cannot start.
+		const example = parseDotEnv(envExample);
+		for (const v of ['N8N_ENCRYPTION_KEY', 'N8N_RUNNERS_AUTH_TOKEN', 'POSTGRES_PASSWORD', 'N8N_DB_PASSWORD']) expect(example[v]).toBe('');
+		expect(() => interpolate(text, example)).toThrow(/N8N_ENCRYPTION_KEY|N8N_DB_PASSWORD|N8N_RUNNERS_AUTH_TOKEN/);
+	});
+
+	test('queue mode: main, two workers and webhook processes on Redis and PostgreSQL, HTTPS in front, execution data pruned', () => {
+		const names = n8nServices.map(([n]) => n).sort();
+		expect(names).toEqual(['n8n', 'n8n-webhook', 'n8n-worker-1', 'n8n-worker-2']);
+		for (const [, s] of n8nServices) {
 			expect(s.environment).toMatchObject({ EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_HOST: 'redis', DB_TYPE: 'postgresdb', EXECUTIONS_DATA_PRUNE: 'true', EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none', N8N_PROTOCOL: 'https' });
 			expect(s.environment?.WEBHOOK_URL).toMatch(/^https:\/\//);
 		}
+		expect(command(services['n8n-worker-1'])).toMatch(/^worker --concurrency=\d+$/);
+		expect(command(services['n8n-webhook'])).toBe('webhook');
+	});
+
+	test('nothing is installed from the editor, no public API, and n8n does not connect as the database superuser', () => {
+		const env = composeN8nEnvironment(compose, dotEnv);
+		expect(env).toMatchObject({ N8N_COMMUNITY_PACKAGES_ENABLED: 'false', N8N_UNVERIFIED_PACKAGES_ENABLED: 'false', N8N_PUBLIC_API_DISABLED: 'true', N8N_BLOCK_ENV_ACCESS_IN_NODE: 'true' });
+		expect(env.DB_POSTGRESDB_USER).toBe(dotEnv.N8N_DB_USER);
+		expect(env.DB_POSTGRESDB_USER).not.toBe(dotEnv.POSTGRES_USER);
+		expect(services.postgres.volumes).toContain('./deploy/postgres-init.sh:/docker-entrypoint-initdb.d/10-n8n-role.sh:ro');
+		expect(read('deploy/postgres-init.sh')).toMatch(/NOSUPERUSER/);
+	});
+
+	test('Code nodes run in external task runners: one per n8n process that executes, pointed at it, sharing its token', () => {
+		const env = composeN8nEnvironment(compose, dotEnv);
+		expect(env).toMatchObject({ N8N_RUNNERS_MODE: 'external', N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '0.0.0.0', N8N_RUNNERS_AUTH_TOKEN: dotEnv.N8N_RUNNERS_AUTH_TOKEN });
+		const runnerTargets = Object.values(services)
+			.filter((s) => s.image?.startsWith('n8nio/runners:'))
+			.map((s) => {
+				expect(s.environment?.N8N_RUNNERS_AUTH_TOKEN).toBe('${N8N_RUNNERS_AUTH_TOKEN}');
+				return /^http:\/\/([a-z0-9-]+):5679$/.exec(s.environment?.N8N_RUNNERS_TASK_BROKER_URI ?? '')?.[1];
+			});
+		expect(runnerTargets.sort()).toEqual(['n8n', 'n8n-worker-1', 'n8n-worker-2']);
+	});
+
+	test('readiness healthchecks on main, workers and webhook processes; every n8n process and runner gets ≥ 35 s to stop', () => {
+		const seconds = (d?: string) => (d ? Number(/^(\d+)s$/.exec(d)?.[1] ?? NaN) : 10);
+		for (const [name, s] of n8nServices) {
+			expect({ name, check: s.healthcheck?.test.join(' ') }).toEqual({ name, check: expect.stringMatching(/\/healthz\/readiness/) });
+			expect({ name, grace: seconds(s.stop_grace_period) }).toEqual({ name, grace: expect.any(Number) });
+			expect(seconds(s.stop_grace_period)).toBeGreaterThanOrEqual(35);
+			// n8n's own shutdown wait fits inside Docker's.
+			expect(Number(s.environment?.N8N_GRACEFUL_SHUTDOWN_TIMEOUT)).toBeLessThan(seconds(s.stop_grace_period));
+		}
+		for (const s of Object.values(services).filter((x) => x.image?.startsWith('n8nio/runners:'))) expect(seconds(s.stop_grace_period)).toBeGreaterThanOrEqual(35);
+	});
+
+	test('a nightly database dump with retention, kept outside the containers', () => {
+		const b = services.backup;
+		expect(b.image).toBe(services.postgres.image);
+		expect(b.environment).toMatchObject({ PGUSER: '${N8N_DB_USER}', BACKUP_KEEP_DAYS: expect.stringContaining('BACKUP_KEEP_DAYS') });
+		expect(b.volumes).toContain('./deploy/backup.sh:/backup.sh:ro');
+		expect(b.volumes?.some((v) => /^\$\{BACKUP_HOST_DIR:\?.*\}:\/backups$/.test(v))).toBe(true);
+		expect(b.healthcheck?.test.join(' ')).toMatch(/-mmin -\d+/);
+	});
+});
+
+describe('image layout', () => {
+	// The rule: the package the image bakes in lives outside every volume an n8n service mounts,
+	// or an upgraded image keeps running the package its volume was first filled with.
+	const dockerfile = read('deploy/Dockerfile');
+	const nodesDir = /^ENV CLINIC_NODES_DIR=(\S+)$/m.exec(dockerfile)?.[1];
+	const inside = (p: string, dir: string) => p === dir || p.startsWith(`${dir.replace(/\/$/, '')}/`);
+
+	test('the package is installed outside every volume of every service that runs the image', () => {
+		expect(nodesDir).toMatch(/^\//);
+		expect(dockerfile).toMatch(/cd "\$CLINIC_NODES_DIR"[\s\S]*npm install \/tmp\/n8n-nodes-medirecords-booking-\*\.tgz/);
+		const users = Object.entries(services).filter(([, s]) => s.image === N8N_IMAGE);
+		expect(users.length).toBeGreaterThanOrEqual(5);
+		for (const [name, s] of users) {
+			for (const v of s.volumes ?? []) {
+				const target = v.split(':')[1];
+				expect({ name, volume: v, holdsPackage: inside(nodesDir!, target) }).toEqual({ name, volume: v, holdsPackage: false });
+			}
+		}
+		// A volume over n8n's folder is still mounted (workflows' webhook ids, settings): the link makes up for it.
+		expect(services.n8n.volumes).toContain('n8n-data:/home/node/.n8n');
+	});
+
+	test('the entrypoint points ~/.n8n/nodes at the baked package on every start, replacing what an older install left', () => {
+		expect(dockerfile).toMatch(/ENTRYPOINT \["tini", "--", "\/clinic-entrypoint\.sh", "\/docker-entrypoint\.sh"\]/);
+		const home = mkdtempSync(path.join(tmpdir(), 'n8n-home-'));
+		const baked = mkdtempSync(path.join(tmpdir(), 'baked-'));
+		const run = () => execFileSync('sh', [path.join(ROOT, 'deploy/n8n-entrypoint.sh'), 'sh', '-c', 'readlink "$HOME/.n8n/nodes"'], { env: { PATH: process.env.PATH, HOME: home, CLINIC_NODES_DIR: baked }, encoding: 'utf8' }).trim();
+		// An install from before: a real folder in the volume.
+		execFileSync('mkdir', ['-p', path.join(home, '.n8n/nodes/node_modules/old-package')]);
+		expect(run()).toBe(baked);
+		expect(existsSync(path.join(home, '.n8n/nodes/node_modules/old-package'))).toBe(false);
+		// A restart (the link already there), and an upgrade (the image's folder moved): the link follows.
+		expect(run()).toBe(baked);
+		const moved = mkdtempSync(path.join(tmpdir(), 'baked-v2-'));
+		expect(execFileSync('sh', [path.join(ROOT, 'deploy/n8n-entrypoint.sh'), 'sh', '-c', 'readlink "$HOME/.n8n/nodes"'], { env: { PATH: process.env.PATH, HOME: home, CLINIC_NODES_DIR: moved }, encoding: 'utf8' }).trim()).toBe(moved);
+	});
+});
+
+describe('Caddy', () => {
+	const caddy = path.join(ROOT, 'harness/tools/caddy/usr/bin/caddy');
+	const caddyEnv = { PATH: process.env.PATH, HOME: mkdtempSync(path.join(tmpdir(), 'caddy-')), DOMAIN: 'n8n.clinic.example', ACME_EMAIL: 'it@clinic.example', OPS_ALLOWED_IPS: parseDotEnv(envExample).OPS_ALLOWED_IPS };
+	// Debian's Caddy has no rate-limit plugin: the plugin's blocks (and its `order` line) are taken
+	// out, and everything else goes through Caddy's own parser.
+	const standard = read('deploy/Caddyfile')
+		.replace(/\n\s*order rate_limit[^\n]*/, '')
+		.replace(/\n(\t+)rate_limit \{[\s\S]*?\n\1\}/g, '');
+	type Route = { match?: Array<{ path?: string[]; remote_ip?: { ranges: string[] }; host?: string[] }>; handle: Array<Record<string, unknown> & { handler: string; routes?: Route[] }> };
+
+	test('Caddy’s own parser accepts it (scripts/e2e-setup.sh unpacks Debian’s caddy)', () => {
+		expect(existsSync(caddy)).toBe(true);
+		const file = path.join(caddyEnv.HOME, 'Caddyfile');
+		writeFileSync(file, standard);
+		expect(execFileSync(caddy, ['validate', '--config', file, '--adapter', 'caddyfile'], { env: caddyEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })).toMatch(/Valid configuration/);
+	});
+
+	test('only /webhook/* is public; the editor and REST API answer the allow-list; bodies ≤ 1 MB; security headers; rate limits on every webhook route', () => {
+		const file = path.join(caddyEnv.HOME, 'Caddyfile');
+		writeFileSync(file, standard);
+		const json = JSON.parse(execFileSync(caddy, ['adapt', '--config', file, '--adapter', 'caddyfile'], { env: caddyEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+		const [site] = json.apps.http.servers.srv0.routes as Route[];
+		expect(site.match?.[0].host).toEqual(['n8n.clinic.example']);
+		const routes = site.handle[0].routes!;
+		const first = routes[0].handle;
+		expect(first.find((h) => h.handler === 'request_body')).toMatchObject({ max_size: 1_000_000 });
+		const headers = first.find((h) => h.handler === 'headers') as { response: { set: Record<string, string[]>; delete: string[] } };
+		expect(headers.response.set).toMatchObject({ 'X-Content-Type-Options': ['nosniff'], 'Strict-Transport-Security': [expect.stringMatching(/max-age=\d{8}/)], 'X-Frame-Options': ['DENY'], 'Referrer-Policy': ['no-referrer'] });
+		expect(headers.response.delete).toContain('Server');
+		const upstream = (r: Route) => JSON.stringify(r.handle).match(/"dial":"([^"]+)"/)?.[1] ?? (JSON.stringify(r.handle).includes('static_response') ? 'respond' : undefined);
+		const rest = routes.slice(1).map((r) => ({ match: r.match?.[0] ?? 'anything else', to: upstream(r) }));
+		expect(rest).toEqual([
+			{ match: { path: ['/webhook/service-calendars', '/webhook/service-calendars/*', '/webhook/clinic-booking.js'] }, to: 'n8n-webhook:5678' },
+			{ match: { path: ['/webhook/*'] }, to: 'n8n-webhook:5678' },
+			{ match: { remote_ip: { ranges: ['203.0.113.10/32', '198.51.100.0/28'] } }, to: 'n8n:5678' },
+			{ match: 'anything else', to: 'respond' },
+		]);
+		expect(JSON.stringify(routes.at(-1))).toMatch(/"status_code":404/);
+		// The plugin's blocks that were taken out: one per public route, each keyed per client.
+		const limits = [...read('deploy/Caddyfile').matchAll(/rate_limit \{\s*zone (\w+) \{\s*key \{remote_host\}\s*events (\d+)\s*window (\w+)/g)].map((m) => m[1]);
+		expect(limits).toEqual(['website', 'webhooks']);
 	});
 });
 
 describe('scale-out', () => {
-	test('a webhook process takes /webhook/* from Caddy; main, worker and webhook process are checked for readiness, not liveness', () => {
-		const { n8n, 'n8n-worker': worker, 'n8n-webhook': webhook } = compose.services;
-		expect(webhook.command).toBe('webhook');
-		expect(webhook.environment).toMatchObject({ EXECUTIONS_MODE: 'queue' });
-		for (const s of [n8n, worker, webhook]) expect(s.healthcheck?.test.join(' ')).toMatch(/\/healthz\/readiness/);
-		const caddy = read('deploy/Caddyfile');
-		expect(caddy).toMatch(/handle \/webhook\/\* \{\s*reverse_proxy n8n-webhook:5678/);
-		expect(caddy).toMatch(/handle \{\s*reverse_proxy n8n:5678/);
+	test('the test harness runs compose’s n8n environment; only addresses on this machine are its own', () => {
+		const env = composeN8nEnvironment(compose, dotEnv);
+		expect(Object.keys(MACHINE_OVERRIDES).every((k) => k in env)).toBe(true);
+		expect(() => machineEnvironment(env, { EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all' } as never, {})).toThrow(/compose value must be used/);
+		expect(() => machineEnvironment(env, {}, { N8N_LOG_LEVEL: 'debug' } as never)).toThrow(/not a per-machine variable/);
+		expect(interpolate('${A:-x} ${B-y} $$ ${C}', { A: '', B: '', C: 'c' })).toBe('x  $ c');
 	});
 
 	test('the shipped catalog names no machine: its ops alert URL is set per install at import', () => {
