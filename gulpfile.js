@@ -17,6 +17,26 @@ function copyAssets() {
 	return src(['nodes/**/*.{png,svg,json}', 'credentials/**/*.{png,svg}'], { base: '.', encoding: false }).pipe(dest('dist'));
 }
 
+/**
+ * The website widget (widget/clinic-booking.ts): one small script for the clinic's pages, no
+ * framework. Published as dist/widget/clinic-booking.js (for a CDN or a Webflow asset upload)
+ * and inlined into the Service Router node, which serves it from n8n.
+ */
+const WIDGET_OUT = 'dist/widget/clinic-booking.js';
+async function bundleWidget() {
+	await esbuild.build({
+		entryPoints: ['widget/clinic-booking.ts'],
+		outfile: WIDGET_OUT,
+		bundle: true,
+		platform: 'browser',
+		format: 'iife',
+		target: ['es2020', 'chrome90', 'firefox90', 'safari14'],
+		minify: true,
+		legalComments: 'none',
+		logLevel: 'warning',
+	});
+}
+
 async function bundleEntries() {
 	const entries = [...pkg.n8n.nodes, ...pkg.n8n.credentials].map((out) => {
 		const source = out.replace(/^dist\//, '').replace(/\.js$/, '.ts');
@@ -32,6 +52,7 @@ async function bundleEntries() {
 		format: 'cjs',
 		sourcemap: true,
 		external: ['n8n-workflow'],
+		define: { __CLINIC_WIDGET__: JSON.stringify(fs.readFileSync(WIDGET_OUT, 'utf8')) },
 		logLevel: 'warning',
 	});
 }
@@ -57,5 +78,6 @@ async function bundleTools() {
 }
 
 exports.copyAssets = copyAssets;
-exports.bundle = bundleEntries;
-exports.build = series(copyAssets, bundleEntries, bundleTools);
+exports.widget = bundleWidget;
+exports.bundle = series(bundleWidget, bundleEntries);
+exports.build = series(copyAssets, bundleWidget, bundleEntries, bundleTools);

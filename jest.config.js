@@ -1,5 +1,11 @@
+const fs = require('fs');
+const path = require('path');
+const widget = path.join(__dirname, 'dist/widget/clinic-booking.js');
+
 /** @type {import('jest').Config} */
 module.exports = {
+	// The build inlines the website widget into the Service Router node; the node tests read the built file.
+	globals: { __CLINIC_WIDGET__: fs.existsSync(widget) ? fs.readFileSync(widget, 'utf8') : '' },
 	testEnvironment: 'node',
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true, module: 'commonjs', target: 'es2022', esModuleInterop: true, experimentalDecorators: true } }],

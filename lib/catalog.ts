@@ -49,6 +49,14 @@ const practitionerSchema = z.object({
 	calendly: z
 		.array(z.object({ url: z.string().trim().url('must be a full https:// Calendly link'), eventType: z.string().trim().min(1), kind: z.enum(BOOKING_KINDS).optional(), service: key.optional() }))
 		.default([]),
+	/** For the website: a sentence or two, and a portrait (https). */
+	bio: z.string().trim().max(400, 'must be at most 400 characters (a sentence or two for the website)').optional(),
+	photoUrl: z
+		.string()
+		.trim()
+		.url('must be a full https:// link to the photo')
+		.refine((u) => u.startsWith('https://'), 'must be an https:// link (the website is served over https)')
+		.optional(),
 });
 
 const formSchema = z.object({
@@ -84,10 +92,16 @@ const clinicSchema = z.object({
 	/** Where routine ops notices go (a Teams/Slack incoming webhook or similar): no patient data is ever sent there. */
 	opsAlertUrl: z.string().trim().url().optional(),
 	priceTolerance: z.number().nonnegative().default(0.5),
+	/** Shown on the website when online booking cannot be reached. */
+	phone: z.string().trim().regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a phone number, e.g. 02 9000 0000').optional(),
+	email: z.string().trim().email('must be an email address').optional(),
 });
 
+/** Entry fields only the website shows: when wrong they are left out, and the entry stays in service. */
+const WEBSITE_ONLY_FIELDS = { practitioners: ['bio', 'photoUrl'] } as const;
+
 /** Clinic fields that can be left out when wrong: the rest of the clinic works without them. */
-const OPTIONAL_CLINIC_FIELDS = ['waitlistFormUrl', 'opsAlertUrl', 'priceTolerance'] as const;
+const OPTIONAL_CLINIC_FIELDS = ['waitlistFormUrl', 'opsAlertUrl', 'priceTolerance', 'phone', 'email'] as const;
 
 /**
  * Something ops must fix in the catalog. `entry` names it by its own key, e.g. `practitioners[dr-dia]`;
@@ -200,8 +214,18 @@ export function checkCatalog(input: unknown): Catalog {
 		if (!Array.isArray(entries)) throw new CatalogError([`${name} must be a list`]);
 		const kept: unknown[] = [];
 		entries.forEach((entry: unknown, i: number) => {
-			const parsed = (schemas[name] as z.ZodTypeAny).safeParse(entry);
+			let parsed = (schemas[name] as z.ZodTypeAny).safeParse(entry);
 			const label = `${name}[${entryLabel(entry) ?? `#${i + 1}`}]`;
+			// A wrong website-only field (a bio, a photo link) is left out; the entry stays in service.
+			const cosmetic = (WEBSITE_ONLY_FIELDS as Record<string, readonly string[]>)[name] ?? [];
+			if (!parsed.success && entry && typeof entry === 'object' && parsed.error.issues.every((issue) => cosmetic.includes(String(issue.path[0])))) {
+				const without = { ...(entry as Record<string, unknown>) };
+				for (const issue of parsed.error.issues) {
+					out(label, `${String(issue.path[0])} ${issue.message}; left out (the website shows the entry without it)`, false);
+					delete without[String(issue.path[0])];
+				}
+				parsed = (schemas[name] as z.ZodTypeAny).safeParse(without);
+			}
 			if (parsed.success) kept.push(parsed.data);
 			else out(label, parsed.error.issues.map((issue) => `${describePath(issue.path, entry).replace(/^catalog$/, 'entry')} ${issue.message}`.replace(/^entry /, '')).join('; '));
 		});
@@ -417,6 +441,8 @@ export function catalogFromParameters(p: Record<string, unknown>, entries: Catal
 			waitlistFormUrl: opt(clinic.waitlistFormUrl),
 			opsAlertUrl: opt(clinic.opsAlertUrl),
 			priceTolerance: num(clinic.priceTolerance) ?? undefined,
+			phone: opt(clinic.phone),
+			email: opt(clinic.email),
 		},
 		services: listed('services').map((s) => ({
 			key: s.key,
@@ -442,6 +468,8 @@ export function catalogFromParameters(p: Record<string, unknown>, entries: Catal
 				const [eventType, url, service] = line.split('|').map((x) => x.trim());
 				return { eventType, url, ...(service ? { service } : {}) };
 			}),
+			bio: opt(r.bio),
+			photoUrl: opt(r.photoUrl),
 		})),
 		forms: listed('forms').map((f) => ({
 			formId: String(f.formId ?? '').trim(),

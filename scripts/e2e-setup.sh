@@ -23,3 +23,8 @@ if [ ! -x "$CADDY" ]; then
   dpkg-deb -x "$tmp"/caddy_*.deb "$ROOT/harness/tools/caddy"
   rm -rf "$tmp"
 fi
+# The website widget's browser tests drive Debian's chromium with playwright-core (test/e2e/website.e2e.test.ts).
+if ! command -v chromium >/dev/null; then
+  echo "› chromium (Debian package) for the website's browser tests"
+  apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+fi

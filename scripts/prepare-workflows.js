@@ -7,6 +7,9 @@
  * URL, and nobody can guess one from this repository. Nodes that already have
  * an id (an earlier import of this install) keep it, so their URLs stay.
  *
+ * Webhooks that answer the clinic's website (those with "Allowed Origins (CORS)" set) get the
+ * Service Catalog's website origin, so n8n's own CORS answers, preflights included, name only it.
+ *
  * With --ops-alert-url, the Service Catalog's clinic.opsAlertUrl and the Error
  * Alert workflow's own destination are set to this install's ops inbox (the
  * shipped files name a placeholder address, never a machine's port).
@@ -22,11 +25,23 @@ const ERROR_WORKFLOW = 'ErrorAlertWf0001';
 // Node types whose URL is derived from the webhook id (no fixed "path" parameter).
 const WEBHOOK_TRIGGERS = /\.(jotFormTrigger|stripeTrigger|webhook|formTrigger|calendlyTrigger|graphCalendarTrigger)$/;
 
+/** The website origin the shipped Service Catalog names (clinic.siteOrigin of Define Catalog). */
+function catalogSiteOrigin(workflows) {
+	for (const wf of workflows) for (const node of wf.nodes ?? []) if (node.parameters?.operation === 'defineCatalog' && node.parameters.clinic?.siteOrigin) return node.parameters.clinic.siteOrigin;
+	return undefined;
+}
+
 function prepare(inputDir, outputDir, keep = {}, options = {}) {
 	fs.mkdirSync(outputDir, { recursive: true });
 	const assigned = {};
-	for (const file of fs.readdirSync(inputDir).filter((f) => f.endsWith('.json'))) {
-		const wf = JSON.parse(fs.readFileSync(path.join(inputDir, file), 'utf8'));
+	const files = fs.readdirSync(inputDir).filter((f) => f.endsWith('.json'));
+	const workflows = files.map((file) => JSON.parse(fs.readFileSync(path.join(inputDir, file), 'utf8')));
+	const siteOrigin = catalogSiteOrigin(workflows);
+	for (const [i, file] of files.entries()) {
+		const wf = workflows[i];
+		for (const node of wf.nodes ?? []) {
+			if (siteOrigin && node.type === 'n8n-nodes-base.webhook' && node.parameters?.options?.allowedOrigins !== undefined) node.parameters.options.allowedOrigins = siteOrigin;
+		}
 		for (const node of wf.nodes ?? []) {
 			if (!WEBHOOK_TRIGGERS.test(node.type) || node.webhookId) continue;
 			const key = `${wf.id}/${node.name}`;

@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INo
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { CatalogError, catalogFromParameters, checkCatalog, describeProblems, entriesOf, parseCatalogInput, withSteps, type Catalog } from '../../lib/catalog';
 import { routeCalendarChange } from '../../lib/booking';
-import { etagMatches, listingVersion, listPractitioners, watchedMailboxes } from '../../lib/listing';
+import { etagMatches, listingVersion, listPractitioners, servedWidget, watchedMailboxes } from '../../lib/listing';
+import { WIDGET_SCRIPT } from './widgetScript';
 import { matchPayment, matchPaymentToBooking, type AppointmentSeen, type PaymentMatch } from '../../lib/payments';
 import type { RouteResult } from '../../lib/rules';
 import { catalogFields } from './catalogFields';
@@ -20,6 +21,7 @@ const DEFAULT_SERVICE_OUTPUTS = 'alternative-medicine, gaps-coaching, weight-los
 const SUBTITLES: Record<string, string> = {
 	defineCatalog: 'The clinic’s catalog',
 	listPractitioners: 'Practitioners for the website',
+	websiteWidget: 'The website’s booking widget',
 	matchPayment: 'Match a payment',
 	routeBooking: 'Route a calendar booking',
 	routeForm: 'Verify and route a form',
@@ -37,7 +39,7 @@ const configuredOutputs = `(p) => {
 	}
 	if (p.operation === 'defineCatalog') return [o('Catalog')];
 	if (p.operation === 'matchPayment' && p.matchAgainst === 'bookings') return [o('Main')];
-	if (p.operation === 'listPractitioners') return [o('Main'), o('Unrouted'), o('Not Modified')];
+	if (p.operation === 'listPractitioners' || p.operation === 'websiteWidget') return [o('Main'), o('Unrouted'), o('Not Modified')];
 	return [o('Main'), o('Unrouted')];
 }`;
 
@@ -77,6 +79,7 @@ export class ServiceRouter implements INodeType {
 					{ name: 'Match Payment', value: 'matchPayment', action: 'Match a stripe payment to a service', description: 'Which service a Stripe payment is for, and whether the amount matches the catalog' },
 					{ name: 'Route Booking', value: 'routeBooking', action: 'Route a calendar booking', description: 'Turn an Outlook event or Calendly booking into a normalised booking, one output per service; entries that are not bookings go to Not a Booking' },
 					{ name: 'Route Form', value: 'routeForm', action: 'Route a jotform submission', description: 'Verify the submission with JotForm’s API, recognise the form and the patient’s details, one output per form type' },
+					{ name: 'Website Widget', value: 'websiteWidget', action: 'Serve the website booking widget', description: 'The script the clinic’s web pages load (clinic-booking.js), with the clinic’s contact details from the catalog' },
 				],
 				default: 'routeBooking',
 			},
@@ -151,8 +154,8 @@ export class ServiceRouter implements INodeType {
 				name: 'ifNoneMatch',
 				type: 'string',
 				default: '={{ $json.headers?.["if-none-match"] ?? "" }}',
-				description: 'The browser’s If-None-Match header. When it names the listing’s current version, the item goes to Not Modified (answer 304, no body).',
-				displayOptions: { show: { operation: ['listPractitioners'] } },
+				description: 'The browser’s If-None-Match header. When it names the current version, the item goes to Not Modified (answer 304, no body).',
+				displayOptions: { show: { operation: ['listPractitioners', 'websiteWidget'] } },
 			},
 			{
 				displayName: 'Verification',
@@ -231,7 +234,7 @@ export class ServiceRouter implements INodeType {
 				return [...keys, 'freeConsultation', 'cancellation', 'unrouted', 'notBooking'];
 			}
 			if (operation === 'routeForm') return [...FORM_OUTPUTS, 'unrouted'];
-			if (operation === 'listPractitioners') return ['main', 'unrouted', 'notModified'];
+			if (operation === 'listPractitioners' || operation === 'websiteWidget') return ['main', 'unrouted', 'notModified'];
 			return ['main', 'unrouted'];
 		})();
 		const outputs: INodeExecutionData[][] = outputNames.map(() => []);
@@ -335,13 +338,20 @@ export class ServiceRouter implements INodeType {
 					else put('main', { ...(listed.value as unknown as IDataObject), version }, i);
 					continue;
 				}
+				case 'websiteWidget': {
+					if (!WIDGET_SCRIPT) throw new NodeOperationError(this.getNode(), 'This build of the package has no website widget.', { itemIndex: i, description: 'Build the package with `npm run build`, which bundles widget/clinic-booking.ts.' });
+					const served = servedWidget(catalog, WIDGET_SCRIPT);
+					if (etagMatches(String(this.getNodeParameter('ifNoneMatch', i, '') ?? ''), served.version)) put('notModified', { version: served.version }, i);
+					else put('main', served, i);
+					continue;
+				}
 				default:
 					throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}".`);
 			}
 			if (result.ok) put(outputName, result.value as IDataObject, i);
 			else unrouted(i, result.reason, result.detail, input);
 		}
-		if (operation !== 'listPractitioners') noteExecution(this, combineNotes(notes), ['outcome']);
+		if (operation !== 'listPractitioners' && operation !== 'websiteWidget') noteExecution(this, combineNotes(notes), ['outcome']);
 		return outputs;
 	}
 }

@@ -33,6 +33,8 @@ export const PRACTITIONER_FIELDS: INodeProperties[] = [
 	{ displayName: 'Services', name: 'services', type: 'string', default: '', placeholder: 'alternative-medicine, weight-loss', description: 'Service keys this practitioner delivers, separated by commas' },
 	{ displayName: 'Consultant (Free Consultations)', name: 'consultant', type: 'boolean', default: false },
 	{ displayName: 'Calendly Links', name: 'calendlyLinks', type: 'string', typeOptions: { rows: 3 }, default: '', placeholder: 'Alternative Medicine Follow-up | https://calendly.com/clinic-dr-dia/alt-med | alternative-medicine', description: 'One per line: Calendly event type name | scheduling link | service key (optional)' },
+	{ displayName: 'Website Bio', name: 'bio', type: 'string', typeOptions: { rows: 2 }, default: '', description: 'A sentence or two shown on the service pages (optional, at most 400 characters)' },
+	{ displayName: 'Website Photo URL', name: 'photoUrl', type: 'string', default: '', placeholder: 'https://www.clinic.example/images/dr-dia.jpg', description: 'Portrait shown on the service pages (optional, https)' },
 ];
 
 /** One JotForm form: a row of the catalog's list, or a Clinic Catalog Entry step on its own. */
@@ -60,6 +62,8 @@ export const catalogFields: INodeProperties[] = [
 		default: { name: '', siteOrigin: '' },
 		displayOptions: show,
 		options: [
+			{ displayName: 'Contact Email', name: 'email', type: 'string', default: '', placeholder: 'hello@clinic.example', description: 'Shown on the website when online booking cannot be reached' },
+			{ displayName: 'Contact Phone', name: 'phone', type: 'string', default: '', placeholder: '02 9000 0000', description: 'Shown on the website when online booking cannot be reached' },
 			{ displayName: 'Currency', name: 'currency', type: 'string', default: 'AUD' },
 			{ displayName: 'Default Phone Country', name: 'defaultCountry', type: 'options', options: ['AU', 'NZ', 'GB', 'IE', 'US', 'CA'].map((c) => ({ name: c, value: c })), default: 'AU' },
 			{ displayName: 'Name', name: 'name', type: 'string', default: '' },

@@ -28,6 +28,7 @@ test('the canvas shows one output per service plus Free Consultation, Cancellati
 	expect(outputsOf('routeForm')).toEqual(['Mini Intake', 'Medical History', 'GAPS Assessment', 'Weight Loss', 'Mental Health', 'Equine Therapy', 'Waitlist', 'Unrouted']);
 	expect(outputsOf('matchPayment')).toEqual(['Main', 'Unrouted']);
 	expect(outputsOf('listPractitioners')).toEqual(['Main', 'Unrouted', 'Not Modified']);
+	expect(outputsOf('websiteWidget')).toEqual(['Main', 'Unrouted', 'Not Modified']);
 	expect(outputsOf('matchPayment', { matchAgainst: 'bookings' })).toEqual(['Main']);
 });
 
@@ -79,8 +80,8 @@ test('node subtitles read as words', () => {
 	const subtitle = String(new ServiceRouter().description.subtitle).replace(/^=\{\{/, '').replace(/\}\}$/, '');
 	// eslint-disable-next-line no-new-func
 	const show = (operation: string) => new Function('$parameter', `return ${subtitle}`)({ operation }) as string;
-	expect(['defineCatalog', 'listPractitioners', 'matchPayment', 'routeBooking', 'routeForm'].map(show)).toEqual([
-		'The clinic’s catalog', 'Practitioners for the website', 'Match a payment', 'Route a calendar booking', 'Verify and route a form',
+	expect(['defineCatalog', 'listPractitioners', 'matchPayment', 'routeBooking', 'routeForm', 'websiteWidget'].map(show)).toEqual([
+		'The clinic’s catalog', 'Practitioners for the website', 'Match a payment', 'Route a calendar booking', 'Verify and route a form', 'The website’s booking widget',
 	]);
 });
 
@@ -226,4 +227,22 @@ test('Match Payment and List Practitioners through n8n', async () => {
 	const other = await router({ operation: 'listPractitioners', catalog: '={{ $json.catalog }}', service: '={{ $json.query.service }}', kind: 'followUp' }, [{ query: { service: 'gaps-coaching' }, headers: { 'if-none-match': `"${version}"` }, catalog }]);
 	expect(other.outputs[0]).toHaveLength(1);
 	expect(other.outputs[0][0].json.version).not.toBe(version);
+});
+
+test('Website Widget serves the built widget with the clinic’s contact in front; a browser holding it gets Not Modified', async () => {
+	const r = await router({ operation: 'websiteWidget', catalog: '={{ $json.catalog }}' }, [{ headers: {}, catalog }]);
+	expect(r.error).toBeUndefined();
+	const { script, version } = r.outputs[0][0].json as { script: string; version: string };
+	expect(script.startsWith('window.__clinicBookingContact={"clinic":"Whole Health Clinic","phone":"02 9000 0000","email":"hello@wholehealthclinic.example"};\n')).toBe(true);
+	// The minified widget itself follows, as built from widget/clinic-booking.ts.
+	expect(script.length).toBeGreaterThan(3000);
+	expect(script).toContain('calendly.event_scheduled');
+	const again = await router({ operation: 'websiteWidget', catalog: '={{ $json.catalog }}' }, [{ headers: { 'if-none-match': `"${version}"` }, catalog }]);
+	expect(again.outputs[0]).toHaveLength(0);
+	expect(again.outputs[2].map((i) => i.json)).toEqual([{ version }]);
+	// A clinic name that tries to close the script cannot.
+	const hostile = JSON.parse(JSON.stringify(catalog));
+	hostile.clinic.name = '</script><script>alert(1)</script>';
+	const h = await router({ operation: 'websiteWidget', catalog: '={{ $json.catalog }}' }, [{ headers: {}, catalog: hostile }]);
+	expect(String(h.outputs[0][0].json.script).split('\n')[0]).not.toContain('</script>');
 });

@@ -2,7 +2,7 @@ import { catalogFromParameters, CatalogError, checkCatalog, outOfServiceNote, pa
 import { toE164, toIsoDate, splitName } from '../../lib/patientFields';
 import { readAnswers, routeBooking } from '../../lib/booking';
 import { routeForm } from '../../lib/forms';
-import { etagMatches, listingVersion, listPractitioners, watchedMailboxes } from '../../lib/listing';
+import { etagMatches, listingVersion, listPractitioners, watchedMailboxes, websiteForm } from '../../lib/listing';
 import { matchPayment } from '../../lib/payments';
 import { checkSubmission, readQuestions, recogniseQuestions } from '../../lib/jotform';
 import { APPOINTMENT_TYPES, PRACTITIONERS } from '../../sandbox/seed';
@@ -68,6 +68,23 @@ describe('the shipped catalog', () => {
 		expect(!lost.ok && lost.detail).toMatch(/practitioners\[dr-dia\]/);
 		expect(routeBooking(c, graphEvent({ mailbox: PRACTITIONERS.find((x) => x.key === 'dr-shivani')!.mailbox, subject: 'Alternative Medicine Follow-up' })).ok).toBe(true);
 		expect(listPractitioners(c, 'alternative-medicine')).toMatchObject({ ok: true, value: { practitioners: [{ key: 'dr-shivani' }, { key: 'nurse' }] } });
+	});
+
+	test('a wrong photo link or an over-long bio is left out; the practitioner stays in service; a wrong contact phone is left out of the clinic', () => {
+		const c = checked((p) => {
+			p.practitioners.values[1].photoUrl = 'http://example.com/dia.jpg';
+			p.practitioners.values[2].bio = 'x'.repeat(401);
+			p.clinic.phone = 'call us';
+		});
+		expect(c.practitioners.map((p) => p.key)).toEqual(catalog.practitioners.map((p) => p.key));
+		expect(c.practitioners.find((p) => p.key === 'dr-dia')!.photoUrl).toBeUndefined();
+		expect(c.practitioners.find((p) => p.key === 'dr-shivani')!.bio).toBeUndefined();
+		expect(c.clinic.phone).toBeUndefined();
+		expect(c.problems).toEqual([
+			{ entry: 'clinic.phone', problem: expect.stringMatching(/must be a phone number.*left out/), outOfService: false },
+			{ entry: 'practitioners[dr-dia]', problem: expect.stringMatching(/^photoUrl must be an https:\/\/ link.*left out/), outOfService: false },
+			{ entry: 'practitioners[dr-shivani]', problem: expect.stringMatching(/^bio must be at most 400 characters.*left out/), outOfService: false },
+		]);
 	});
 
 	test('a mistyped service on a practitioner leaves them their other services; a service nobody delivers keeps its free consultations', () => {
@@ -324,10 +341,35 @@ describe('List Practitioners (website calendar view)', () => {
 
 	test('free consultation → the Consultant; a waitlisted service → the waitlist form', () => {
 		const free = listPractitioners(catalog, 'GAPS Coaching', 'freeConsultation');
-		expect(free.ok && free.value.practitioners).toEqual([{ key: 'consultant', name: 'Clinic Consultant', calendly: [{ eventType: 'Free Initial Consultation', url: 'https://calendly.com/wholehealth-consultant/free-initial-consultation' }] }]);
+		expect(free.ok && free.value.practitioners).toEqual([{ key: 'consultant', name: 'Clinic Consultant', bio: expect.any(String), calendly: [{ eventType: 'Free Initial Consultation', url: 'https://calendly.com/wholehealth-consultant/free-initial-consultation' }] }]);
 		const wait = listPractitioners(catalog, 'counseling');
 		expect(wait.ok && wait.value).toMatchObject({ status: 'waitlist', practitioners: [], waitlistFormUrl: 'https://form.jotform.com/241000000007' });
 		expect(listPractitioners(catalog, 'astrology')).toMatchObject({ ok: false, reason: 'unknown_service' });
+	});
+
+	test('the form after booking: the mini intake after a free consultation, the service’s own after a follow-up, the waitlist form while waitlisted; the clinic’s contact for the fallback', () => {
+		const form = (service: string, kind: 'freeConsultation' | 'followUp' = 'followUp') => {
+			const r = listPractitioners(catalog, service, kind);
+			return r.ok ? r.value.form : undefined;
+		};
+		const prefill = { firstName: 'name[first]', lastName: 'name[last]', email: 'email' };
+		expect(form('gaps-coaching', 'freeConsultation')).toEqual({ type: 'mini_intake', url: 'https://form.jotform.com/241000000001', prefill });
+		expect(form('gaps-coaching')).toEqual({ type: 'gaps_assessment', url: 'https://form.jotform.com/241000000003', prefill });
+		expect(form('weight-loss')).toMatchObject({ type: 'weight_loss', url: 'https://form.jotform.com/241000000004' });
+		expect(form('alternative-medicine')).toMatchObject({ type: 'medical_history' });
+		expect(form('counseling')).toMatchObject({ type: 'waitlist', url: 'https://form.jotform.com/241000000007' });
+		const r = listPractitioners(catalog, 'gaps-coaching');
+		expect(r.ok && r.value.contact).toEqual({ clinic: 'Whole Health Clinic', phone: '02 9000 0000', email: 'hello@wholehealthclinic.example' });
+		expect(r.ok && r.value.practitioners[0]).toMatchObject({ key: 'ramona', bio: expect.stringMatching(/GAPS/) });
+	});
+
+	test('prefill names follow the form’s Field Map when it names the name or email question', () => {
+		expect(websiteForm({ formId: '241000000009', type: 'mini_intake', fields: { q3_fullName3: 'fullName', q4_yourEmail: 'email' } })).toEqual({
+			type: 'mini_intake',
+			url: 'https://form.jotform.com/241000000009',
+			prefill: { firstName: 'fullName3[first]', lastName: 'fullName3[last]', email: 'yourEmail' },
+		});
+		expect(websiteForm({ formId: '241000000009', type: 'mini_intake', fields: { first: 'firstName', last: 'lastName' } }).prefill).toEqual({ firstName: 'first', lastName: 'last', email: 'email' });
 	});
 });
 

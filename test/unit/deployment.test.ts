@@ -224,6 +224,13 @@ describe('shipped workflows', () => {
 		}
 	});
 
+	test('the website’s webhooks answer CORS (preflights too) for the catalog’s website origin only', () => {
+		const catalog = wf('service-catalog').nodes.find((n) => n.parameters.operation === 'defineCatalog')!.parameters as { clinic: { siteOrigin: string } };
+		const hooks = wf('service-calendars-endpoint').nodes.filter((n) => n.type === 'n8n-nodes-base.webhook');
+		expect(hooks.map((n) => n.parameters.path)).toEqual(['service-calendars', 'clinic-booking.js']);
+		for (const h of hooks) expect((h.parameters.options as { allowedOrigins?: string }).allowedOrigins).toBe(catalog.clinic.siteOrigin);
+	});
+
 	test('no workflow stores successful executions on its own (the instance setting decides, for patient data)', () => {
 		for (const f of files) expect(wf(f).settings.saveDataSuccessExecution).toBeUndefined();
 	});
