@@ -7,16 +7,21 @@
 import path from 'path';
 import { N8n, HARNESS, packPackage, N8N_VERSION, OPS_KEY } from './n8n';
 import { startAll } from '../sandbox/cli';
+import { startSampleSite } from './sampleSite';
 
 async function main(): Promise<void> {
 	const certDir = path.join(HARNESS, '.run', 'certs');
 	const s = await startAll(certDir);
 	const port = Number(process.env.N8N_PORT ?? 5678);
+	const sitePort = Number(process.env.SITE_PORT ?? 4016);
+	const site = `http://127.0.0.1:${sitePort}`;
 	const n8n = new N8n({
 		name: 'demo',
 		port,
 		mode: 'regular',
 		opsAlertUrl: `${s.alerts.url}/alerts`,
+		// The sample service pages are this install's website: the endpoint answers them (CORS).
+		siteOrigin: site,
 		sandboxes: { medirecords: s.medirecords.url, graph: s.graph.url, smtpPort: s.smtp.port, proxy: s.proxy.url, caFile: path.join(certDir, 'ca.pem') },
 		extraEnv: { N8N_LOG_LEVEL: 'info' },
 	});
@@ -24,6 +29,7 @@ async function main(): Promise<void> {
 	n8n.prepare(packPackage());
 	process.stdout.write(`› starting n8n ${N8N_VERSION}\n`);
 	await n8n.start();
+	await startSampleSite(sitePort, `${n8n.url}/webhook/clinic-booking.js`);
 	const until = Date.now() + 60_000;
 	while (s.graph.subscriptions.size < 8 && Date.now() < until) await new Promise((r) => setTimeout(r, 500));
 	process.stdout.write(`
@@ -33,6 +39,7 @@ n8n ${N8N_VERSION} is running with the clinic's nodes and workflows (all publish
   Calendar subscriptions: ${s.graph.subscriptions.size} of 8 practitioner mailboxes (Graph sandbox ${s.graph.url})
   MediRecords sandbox: ${s.medirecords.url}   state: ${s.medirecords.url}/__sandbox/state
   Ops alerts inbox:    ${s.alerts.url}/alerts   Waitlist emails: SMTP sandbox on port ${s.smtp.port}
+  Website (sample service pages with the booking widget): ${site}/services/gaps-coaching
 
 Make a demo booking (Calendly writing a GAPS follow-up into Ramona's Outlook calendar):
 

@@ -40,6 +40,8 @@ export interface N8nOptions {
 	port?: number;
 	/** Where the Service Catalog sends ops alerts in this install (stamped at import). */
 	opsAlertUrl?: string;
+	/** The website origin of this install (the demo's sample pages), stamped into the catalog at import. */
+	siteOrigin?: string;
 	/** Queue mode: `n8n webhook` processes in front (production webhook intake off main); WEBHOOK_URL points at the first. */
 	webhookProcesses?: number;
 	/** Workflow files to import instead of this tree's `workflows/` (the benchmark's earlier revision). */
@@ -230,7 +232,7 @@ export class N8n {
 		rmSync(credFile);
 		// As the compose import does: the shipped files, with this install's own webhook ids.
 		const stamped = path.join(this.userFolder, 'workflows');
-		const alerts = this.opts.opsAlertUrl ? ['--ops-alert-url', this.opts.opsAlertUrl] : [];
+		const alerts = [...(this.opts.opsAlertUrl ? ['--ops-alert-url', this.opts.opsAlertUrl] : []), ...(this.opts.siteOrigin ? ['--site-origin', this.opts.siteOrigin] : [])];
 		const source = this.opts.workflowsDir ?? path.join(ROOT, 'workflows');
 		execFileSync(NODE24, [path.join(ROOT, 'scripts', 'prepare-workflows.js'), ...alerts, source, stamped, path.join(this.userFolder, 'webhook-ids.json')]);
 		for (const wf of this.opts.extraWorkflows ?? []) writeFileSync(path.join(stamped, `extra-${wf.id}.json`), JSON.stringify(wf));

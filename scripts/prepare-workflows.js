@@ -10,11 +10,14 @@
  * Webhooks that answer the clinic's website (those with "Allowed Origins (CORS)" set) get the
  * Service Catalog's website origin, so n8n's own CORS answers, preflights included, name only it.
  *
+ * With --site-origin, the Service Catalog's website origin is this install's site (the demo's
+ * sample pages); otherwise the catalog's own is used.
+ *
  * With --ops-alert-url, the Service Catalog's clinic.opsAlertUrl and the Error
  * Alert workflow's own destination are set to this install's ops inbox (the
  * shipped files name a placeholder address, never a machine's port).
  *
- *   node scripts/prepare-workflows.js [--ops-alert-url URL] <workflows dir> <output dir> [existing ids JSON]
+ *   node scripts/prepare-workflows.js [--ops-alert-url URL] [--site-origin ORIGIN] <workflows dir> <output dir> [existing ids JSON]
  */
 const { randomUUID } = require('crypto');
 const fs = require('fs');
@@ -36,6 +39,7 @@ function prepare(inputDir, outputDir, keep = {}, options = {}) {
 	const assigned = {};
 	const files = fs.readdirSync(inputDir).filter((f) => f.endsWith('.json'));
 	const workflows = files.map((file) => JSON.parse(fs.readFileSync(path.join(inputDir, file), 'utf8')));
+	if (options.siteOrigin) for (const wf of workflows) for (const node of wf.nodes ?? []) if (node.parameters?.operation === 'defineCatalog' && node.parameters.clinic) node.parameters.clinic.siteOrigin = options.siteOrigin;
 	const siteOrigin = catalogSiteOrigin(workflows);
 	for (const [i, file] of files.entries()) {
 		const wf = workflows[i];
@@ -71,6 +75,15 @@ if (require.main === module) {
 		args.splice(flag, 2);
 		if (!/^https?:\/\/\S+$/.test(options.opsAlertUrl ?? '')) {
 			console.error('--ops-alert-url needs an http(s) URL');
+			process.exit(2);
+		}
+	}
+	const site = args.indexOf('--site-origin');
+	if (site >= 0) {
+		options.siteOrigin = args[site + 1];
+		args.splice(site, 2);
+		if (!/^https?:\/\/[^/\s]+$/.test(options.siteOrigin ?? '')) {
+			console.error('--site-origin needs an origin such as https://www.clinic.example');
 			process.exit(2);
 		}
 	}

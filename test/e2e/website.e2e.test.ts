@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync } from 'fs';
 import path from 'path';
 import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
 import { HARNESS, packPackage, ROOT } from '../../local/n8n';
+import { samplePageFor } from '../../local/sampleSite';
 import { PRACTITIONERS } from '../../sandbox/seed';
 import { runUpkeep, startWorld, stopWorld, waitFor, type World } from './context';
 
@@ -24,22 +25,6 @@ let browser: Browser;
 /** Every request the pages made (URL, method, body), to check what the widget sends where. */
 let requests: Array<{ url: string; method: string; body: string | null; navigation: boolean }> = [];
 let calendarsDown = false;
-
-/** A Webflow-like service page, with CSS as careless as a real theme's, and the two lines the README gives. */
-function servicePage(service: string, kind?: string): string {
-	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${service} | Whole Health Clinic</title>
-<style>
-  body{font-family:Georgia,serif;margin:0;background:#faf7f2} header{background:#3e4a3d;color:#fff;padding:1rem 2rem}
-  main{max-width:960px;margin:0 auto;padding:2rem}
-  /* A theme's global rules: none of them may reach the widget. */
-  * { letter-spacing: .02em } button { display:none } iframe { display:none } li { list-style: square; color: #c00 } h2 { text-transform: uppercase; font-size: 3rem }
-  .site-button{display:inline-block;background:#c27c2c;color:#fff;padding:.5rem}
-</style></head>
-<body><header><a href="/" style="color:#fff">Whole Health Clinic</a></header>
-<main><h1>${service.replace(/-/g, ' ')}</h1><p>Page text written by the clinic.</p><a class="site-button" href="/contact">Contact</a>
-<script src="${N8N}/webhook/clinic-booking.js" data-service="${service}"${kind ? ` data-kind="${kind}"` : ''}></script>
-</main></body></html>`;
-}
 
 /** Calendly's embed script, as far as the widget uses it: initInlineWidget puts the scheduling page in an iframe. */
 const CALENDLY_WIDGET_JS = `window.Calendly = { initInlineWidget: function (o) {
@@ -69,10 +54,9 @@ async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
 	const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 	context.on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData(), navigation: r.isNavigationRequest() && r.frame() === r.frame().page()?.mainFrame() }));
 	await context.route(`${SITE}/**`, (route) => {
-		const u = new URL(route.request().url());
-		const m = /^\/services\/([a-z-]+)(?:\/(free))?$/.exec(u.pathname);
-		if (!m) return route.fulfill({ status: 404, body: 'not found' });
-		return route.fulfill({ status: 200, contentType: 'text/html', body: servicePage(m[1], m[2] ? 'freeConsultation' : undefined) });
+		// The sample service pages `npm start` serves, at the catalog's website origin.
+		const page = samplePageFor(new URL(route.request().url()).pathname, `${N8N}/webhook/clinic-booking.js`);
+		return route.fulfill(page ? { status: 200, contentType: 'text/html', body: page } : { status: 404, body: 'not found' });
 	});
 	// n8n, as the website reaches it in production; here the test's n8n on loopback.
 	await context.route(`${N8N}/**`, async (route: Route) => {
@@ -157,7 +141,7 @@ describe('the booking widget on the clinic’s service pages, in chromium', () =
 		expect(await book.isVisible()).toBe(true);
 		expect(await widget(page).getByRole('heading', { level: 2 }).evaluate((h) => getComputedStyle(h).textTransform)).toBe('none');
 		// And the widget's styles do not reach the page.
-		expect(await page.locator('.site-button').evaluate((a) => getComputedStyle(a).backgroundColor)).toBe('rgb(194, 124, 44)');
+		expect(await page.locator('.site-button').evaluate((a) => getComputedStyle(a).backgroundColor)).toBe('rgb(138, 90, 31)');
 		expect(await axeViolations(page)).toEqual([]);
 		if (service === 'gaps-coaching') await page.screenshot({ path: path.join(SHOTS, 'website-gaps-coaching.png'), fullPage: true });
 		await context.close();

@@ -204,6 +204,12 @@ describe('scale-out', () => {
 		const clinic = stamped.nodes.find((n) => n.parameters.operation === 'defineCatalog')!.parameters.clinic!;
 		expect(clinic).toMatchObject({ opsAlertUrl: 'https://ops.example/hook', name: 'Whole Health Clinic' });
 		expect(() => execFileSync('node', [path.join(ROOT, 'scripts/prepare-workflows.js'), '--ops-alert-url', 'not a url', path.join(ROOT, 'workflows'), out], { stdio: 'pipe' })).toThrow();
+		// This install's website (the demo's sample pages): the catalog and both website webhooks' CORS name it.
+		const site = mkdtempSync(path.join(tmpdir(), 'wf-site-'));
+		execFileSync('node', [path.join(ROOT, 'scripts/prepare-workflows.js'), '--site-origin', 'http://127.0.0.1:4016', path.join(ROOT, 'workflows'), site]);
+		const read2 = (f: string) => JSON.parse(readFileSync(path.join(site, f), 'utf8')) as { nodes: Array<{ type: string; parameters: { operation?: string; clinic?: { siteOrigin?: string }; options?: { allowedOrigins?: string } } }> };
+		expect(read2('service-catalog.json').nodes.find((n) => n.parameters.operation === 'defineCatalog')!.parameters.clinic!.siteOrigin).toBe('http://127.0.0.1:4016');
+		expect(read2('service-calendars-endpoint.json').nodes.filter((n) => n.type === 'n8n-nodes-base.webhook').map((n) => n.parameters.options?.allowedOrigins)).toEqual(['http://127.0.0.1:4016', 'http://127.0.0.1:4016']);
 		const catalog = read('workflows/service-catalog.json');
 		expect(catalog).not.toMatch(/127\.0\.0\.1|localhost|:\d{4}\//);
 		expect(read('docker-compose.yml')).toMatch(/--ops-alert-url \\"\$\$OPS_ALERT_URL\\"/);
