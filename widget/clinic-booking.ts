@@ -287,6 +287,9 @@ class Widget {
 
 	private onMessage(e: MessageEvent): void {
 		if (e.origin !== CALENDLY_ORIGIN || !this.listing || this.formShown) return;
+		// Only from a calendar this widget opened: another widget or embed on the page has its own booking.
+		const mine = [...this.root.querySelectorAll('iframe')].some((f) => f.contentWindow === e.source);
+		if (!mine) return;
 		const data = e.data as { event?: unknown } | null;
 		if (data && data.event === 'calendly.event_scheduled') this.showForm();
 	}

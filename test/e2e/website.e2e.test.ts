@@ -147,17 +147,21 @@ describe('the booking widget on the clinic’s service pages, in chromium', () =
 		await context.close();
 	});
 
-	test('a service not open yet shows its waitlist form instead of calendars', async () => {
+	test.each([
+		['counseling', 'Counseling'],
+		['equine-therapy', 'Equine Therapy'],
+	])('%s, not open yet, shows its waitlist form instead of calendars', async (service, name) => {
 		const { context, page } = await newPage();
-		await page.goto(`${SITE}/services/counseling`);
+		await page.goto(`${SITE}/services/${service}`);
 		const form = widget(page).locator('iframe');
 		await form.waitFor({ timeout: 20_000 });
 		expect(await form.getAttribute('src')).toBe('https://form.jotform.com/241000000007');
-		expect(await form.getAttribute('title')).toBe('Counseling waitlist form');
-		expect(await widget(page).getByRole('heading', { level: 2 }).innerText()).toBe('Counseling opens soon');
+		expect(await form.getAttribute('title')).toBe(`${name} waitlist form`);
+		expect(await widget(page).getByRole('heading', { level: 2 }).innerText()).toBe(`${name} opens soon`);
+		expect(await widget(page).getByRole('button').count()).toBe(0);
 		await page.frameLocator('.clinic-booking iframe').locator('#form').waitFor();
 		expect(await axeViolations(page)).toEqual([]);
-		await page.screenshot({ path: path.join(SHOTS, 'website-counseling-waitlist.png'), fullPage: true });
+		if (service === 'counseling') await page.screenshot({ path: path.join(SHOTS, 'website-counseling-waitlist.png'), fullPage: true });
 		await context.close();
 	});
 
@@ -173,6 +177,18 @@ describe('the booking widget on the clinic’s service pages, in chromium', () =
 		expect(await book.evaluate((b) => (b.getRootNode() as ShadowRoot).activeElement === b)).toBe(true);
 		await page.keyboard.press('Enter');
 		expect(await book.getAttribute('aria-expanded')).toBe('true');
+		// A booking in another Calendly embed on the page is not this widget's.
+		await page.evaluate(() => {
+			const other = document.createElement('iframe');
+			other.id = 'other-calendly';
+			other.title = 'Another calendar';
+			other.src = 'https://calendly.com/someone-else/meeting';
+			other.style.display = 'block'; // the theme hides iframes
+			document.body.append(other);
+		});
+		await page.frameLocator('#other-calendly').getByRole('button', { name: 'Confirm' }).click();
+		await page.waitForTimeout(300);
+		expect(await widget(page).locator('iframe[title="Your GAPS Coaching form"]').count()).toBe(0);
 		const calendar = page.frameLocator('.clinic-booking iframe');
 		await calendar.getByRole('button', { name: 'Confirm' }).click();
 		const form = widget(page).locator('iframe[title="Your GAPS Coaching form"]');
