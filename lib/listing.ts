@@ -42,6 +42,12 @@ export function websiteForm(form: Form): WebsiteForm {
 	return { type: form.type, url: `https://form.jotform.com/${form.formId}`, prefill };
 }
 
+/** The clinic's name, and its phone and email when the catalog has them: what the website shows when booking cannot be reached. */
+function clinicContact(catalog: Catalog): ServiceListing['contact'] {
+	const { name, phone, email } = catalog.clinic;
+	return { clinic: name, ...(phone ? { phone } : {}), ...(email ? { email } : {}) };
+}
+
 /** After a free consultation the mini intake; after a follow-up the service's own form; while waitlisted the waitlist form. */
 function formAfterBooking(catalog: Catalog, service: Catalog['services'][number], kind: 'freeConsultation' | 'followUp'): Form | undefined {
 	const type = service.status !== 'active' ? 'waitlist' : kind === 'freeConsultation' ? 'mini_intake' : service.intakeForm;
@@ -74,18 +80,18 @@ export function listPractitioners(catalog: Catalog, serviceKey: string, kind: 'f
 	const k = String(serviceKey ?? '').trim().toLowerCase();
 	const service = catalog.services.find((s) => s.key === k || s.name.toLowerCase() === k);
 	if (!service) return fail('unknown_service', `There is no service "${k}". Known: ${catalog.services.map((s) => s.key).join(', ')}.`);
-	const form = formAfterBooking(catalog, service, kind);
-	const { name: clinicName, phone, email } = catalog.clinic;
+	const afterBooking = formAfterBooking(catalog, service, kind);
+	const form = afterBooking && websiteForm(afterBooking);
 	const base = {
 		service: service.key,
 		serviceName: service.name,
 		status: service.status,
 		kind,
 		prices: { ...service.prices, currency: catalog.clinic.currency },
-		...(form ? { form: websiteForm(form) } : {}),
-		contact: { clinic: clinicName, ...(phone ? { phone } : {}), ...(email ? { email } : {}) },
+		...(form ? { form } : {}),
+		contact: clinicContact(catalog),
 	};
-	if (service.status !== 'active') return { ok: true, value: { ...base, practitioners: [], waitlistFormUrl: form ? websiteForm(form).url : catalog.clinic.waitlistFormUrl } };
+	if (service.status !== 'active') return { ok: true, value: { ...base, practitioners: [], waitlistFormUrl: form?.url ?? catalog.clinic.waitlistFormUrl } };
 	const theConsultant = consultant(catalog);
 	const people = (kind === 'freeConsultation' ? (theConsultant ? [theConsultant] : []) : practitionersFor(catalog, service.key)).filter((p) => !watched || watched.has(p.mailbox));
 	const links = (p: Practitioner) =>
@@ -102,8 +108,7 @@ export function listPractitioners(catalog: Catalog, serviceKey: string, kind: 'f
  * (what it shows when the calendars cannot be reached), and a version for its ETag.
  */
 export function servedWidget(catalog: Catalog, script: string): { script: string; version: string } {
-	const { name, phone, email } = catalog.clinic;
-	const contact = JSON.stringify({ clinic: name, ...(phone ? { phone } : {}), ...(email ? { email } : {}) })
+	const contact = JSON.stringify(clinicContact(catalog))
 		.replace(/</g, '\\u003c')
 		.replace(/\u2028/g, '\\u2028')
 		.replace(/\u2029/g, '\\u2029');

@@ -10,7 +10,7 @@ import net from 'net';
 import path from 'path';
 import { GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET, PRACTICE_ID, SANDBOX_TOKEN, TENANT_ID } from '../sandbox/seed';
 import { JOTFORM_API_KEY, STRIPE_SECRET_KEY } from '../sandbox/services';
-import { composeN8nEnvironment, machineEnvironment, readCompose, testDotEnv } from './composeEnv';
+import { composeN8nEnvironment, machineEnvironment, readCompose, testDotEnv, type ComposeFile } from './composeEnv';
 
 /** The repository root, from the source (local/) or from the bundled demo (dist/local/). */
 export const ROOT = ((): string => {
@@ -172,9 +172,16 @@ export class N8n {
 		};
 	}
 
+	/** docker-compose.yml, read once per install (every process and CLI call takes its environment from it). */
+	private compose?: ComposeFile;
+	private get composeFile(): ComposeFile {
+		return (this.compose ??= readCompose(ROOT));
+	}
+
+	private dotEnvValues?: Record<string, string>;
 	/** The `.env` values this queue-mode install runs with (from .env.example, with its own secrets, database and role). */
 	get dotEnv(): Record<string, string> {
-		return testDotEnv(ROOT, { name: this.opts.name, secret: 'e2e-not-for-production' });
+		return (this.dotEnvValues ??= testDotEnv(ROOT, { name: this.opts.name, secret: 'e2e-not-for-production' }));
 	}
 
 	/**
@@ -185,7 +192,7 @@ export class N8n {
 	private composeEnv(): NodeJS.ProcessEnv {
 		const o = this.opts;
 		const env = machineEnvironment(
-			composeN8nEnvironment(readCompose(ROOT), this.dotEnv),
+			composeN8nEnvironment(this.composeFile, this.dotEnv),
 			{ DB_POSTGRESDB_HOST: '127.0.0.1', QUEUE_BULL_REDIS_HOST: '127.0.0.1', WEBHOOK_URL: `${this.publicUrl}/`, N8N_EDITOR_BASE_URL: `${this.url}/` },
 			{
 				...this.machine(),
@@ -272,7 +279,7 @@ export class N8n {
 			for (let i = 0; i < (this.opts.workers ?? 1); i++) {
 				const port = await freePort();
 				// The worker command docker-compose.yml gives its workers (`worker --concurrency=10`).
-				const workerArgs = String(readCompose(ROOT).services['n8n-worker-1'].command).split(/\s+/);
+				const workerArgs = String(this.composeFile.services['n8n-worker-1'].command).split(/\s+/);
 				const p = spawn(NODE24, [N8N_BIN, ...workerArgs], { env: { ...this.env(), QUEUE_HEALTH_CHECK_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await freePort()) }, stdio: ['ignore', 'pipe', 'pipe'] });
 				p.stdout!.on('data', (b: Buffer) => this.logs.push(`[worker${i}] ${b}`));
 				p.stderr!.on('data', (b: Buffer) => this.logs.push(`[worker${i}] ${b}`));

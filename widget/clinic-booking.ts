@@ -108,23 +108,22 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 	return node;
 }
 
-/** Only links to the services the catalog is meant to name: Calendly and JotForm over https. */
-function safeUrl(url: string | undefined, origin: string): string | undefined {
-	if (!url) return undefined;
+function parsedUrl(url: string | undefined): URL | undefined {
 	try {
-		const u = new URL(url);
-		return u.origin === origin ? u.href : undefined;
+		return url ? new URL(url) : undefined;
 	} catch {
 		return undefined;
 	}
 }
 
+/** Only links to the services the catalog is meant to name: Calendly and JotForm over https. */
+function safeUrl(url: string | undefined, origin: string): string | undefined {
+	const u = parsedUrl(url);
+	return u?.origin === origin ? u.href : undefined;
+}
+
 function safeImage(url: string | undefined): string | undefined {
-	try {
-		return url && new URL(url).protocol === 'https:' ? url : undefined;
-	} catch {
-		return undefined;
-	}
+	return parsedUrl(url)?.protocol === 'https:' ? url : undefined;
 }
 
 /** The booking's details Calendly adds to its redirect ("Pass event details to your redirected page"). */
@@ -146,9 +145,10 @@ function formUrl(form: NonNullable<Listing['form']>, invitee?: Invitee): string 
 	const base = safeUrl(form.url, JOTFORM_ORIGIN);
 	if (!base) return undefined;
 	const u = new URL(base);
-	if (invitee?.firstName) u.searchParams.set(form.prefill.firstName, invitee.firstName);
-	if (invitee?.lastName) u.searchParams.set(form.prefill.lastName, invitee.lastName);
-	if (invitee?.email) u.searchParams.set(form.prefill.email, invitee.email);
+	for (const field of ['firstName', 'lastName', 'email'] as const) {
+		const value = invitee?.[field];
+		if (value) u.searchParams.set(form.prefill[field], value);
+	}
 	return u.href;
 }
 

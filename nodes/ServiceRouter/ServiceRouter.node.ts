@@ -239,6 +239,11 @@ export class ServiceRouter implements INodeType {
 		})();
 		const outputs: INodeExecutionData[][] = outputNames.map(() => []);
 		const put = (name: string, json: IDataObject, i: number) => outputs[outputNames.indexOf(name)].push({ json, pairedItem: { item: i } });
+		// The browser already holds this version (If-None-Match): Not Modified, no body.
+		const answerUnlessCached = (version: string, json: IDataObject, i: number) => {
+			if (etagMatches(String(this.getNodeParameter('ifNoneMatch', i, '') ?? ''), version)) put('notModified', { version }, i);
+			else put('main', json, i);
+		};
 		// What each item came to, for the executions list (catalog keys and reasons only).
 		const notes: ExecutionNote[] = [];
 		const unrouted = (i: number, reason: string, detail: string, input: IDataObject) => {
@@ -283,7 +288,6 @@ export class ServiceRouter implements INodeType {
 			}
 			const payload = omit(input, 'catalog');
 			let result: RouteResult<object>;
-			const outputName = 'main';
 			switch (operation) {
 				case 'routeBooking': {
 					const change = routeCalendarChange(catalog, payload);
@@ -334,21 +338,19 @@ export class ServiceRouter implements INodeType {
 						break;
 					}
 					const version = listingVersion(listed.value);
-					if (etagMatches(String(this.getNodeParameter('ifNoneMatch', i, '') ?? ''), version)) put('notModified', { version }, i);
-					else put('main', { ...(listed.value as unknown as IDataObject), version }, i);
+					answerUnlessCached(version, { ...(listed.value as unknown as IDataObject), version }, i);
 					continue;
 				}
 				case 'websiteWidget': {
 					if (!WIDGET_SCRIPT) throw new NodeOperationError(this.getNode(), 'This build of the package has no website widget.', { itemIndex: i, description: 'Build the package with `npm run build`, which bundles widget/clinic-booking.ts.' });
 					const served = servedWidget(catalog, WIDGET_SCRIPT);
-					if (etagMatches(String(this.getNodeParameter('ifNoneMatch', i, '') ?? ''), served.version)) put('notModified', { version: served.version }, i);
-					else put('main', served, i);
+					answerUnlessCached(served.version, served, i);
 					continue;
 				}
 				default:
 					throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}".`);
 			}
-			if (result.ok) put(outputName, result.value as IDataObject, i);
+			if (result.ok) put('main', result.value as IDataObject, i);
 			else unrouted(i, result.reason, result.detail, input);
 		}
 		if (operation !== 'listPractitioners' && operation !== 'websiteWidget') noteExecution(this, combineNotes(notes), ['outcome']);

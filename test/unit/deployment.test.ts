@@ -132,7 +132,7 @@ describe('image layout', () => {
 		expect(dockerfile).toMatch(/ENTRYPOINT \["tini", "--", "\/clinic-entrypoint\.sh", "\/docker-entrypoint\.sh"\]/);
 		const home = mkdtempSync(path.join(tmpdir(), 'n8n-home-'));
 		const baked = mkdtempSync(path.join(tmpdir(), 'baked-'));
-		const run = () => execFileSync('sh', [path.join(ROOT, 'deploy/n8n-entrypoint.sh'), 'sh', '-c', 'readlink "$HOME/.n8n/nodes"'], { env: { PATH: process.env.PATH, HOME: home, CLINIC_NODES_DIR: baked }, encoding: 'utf8' }).trim();
+		const run = (nodesDir = baked) => execFileSync('sh', [path.join(ROOT, 'deploy/n8n-entrypoint.sh'), 'sh', '-c', 'readlink "$HOME/.n8n/nodes"'], { env: { PATH: process.env.PATH, HOME: home, CLINIC_NODES_DIR: nodesDir }, encoding: 'utf8' }).trim();
 		// An install from before: a real folder in the volume.
 		execFileSync('mkdir', ['-p', path.join(home, '.n8n/nodes/node_modules/old-package')]);
 		expect(run()).toBe(baked);
@@ -140,7 +140,7 @@ describe('image layout', () => {
 		// A restart (the link already there), and an upgrade (the image's folder moved): the link follows.
 		expect(run()).toBe(baked);
 		const moved = mkdtempSync(path.join(tmpdir(), 'baked-v2-'));
-		expect(execFileSync('sh', [path.join(ROOT, 'deploy/n8n-entrypoint.sh'), 'sh', '-c', 'readlink "$HOME/.n8n/nodes"'], { env: { PATH: process.env.PATH, HOME: home, CLINIC_NODES_DIR: moved }, encoding: 'utf8' }).trim()).toBe(moved);
+		expect(run(moved)).toBe(moved);
 	});
 });
 
