@@ -127,17 +127,46 @@ export interface UpdatePlan {
 }
 
 /**
+ * Where the clinic reaches a patient: SMS reminders go to the mobile, letters to
+ * the address, the clinic's calls to the phones. A blank one is exactly what an
+ * attacker wants to fill, so these are written from public input only on the
+ * strongest proof (the address is kept apart from the record; see `contactWrite`).
+ */
+export const CONTACT_FIELDS: readonly string[] = ['email', 'mobilePhone', 'homePhone', 'address'];
+
+/**
+ * How contact details in public input may reach an existing record:
+ * - `emailMatch`: they fill blanks only when the match includes the email the
+ *   record already holds (name + email, plus date of birth where both have one);
+ *   a match by name and date of birth alone proposes every one of them. Name and
+ *   date of birth are not secret (social media, school records, a relative).
+ * - `propose`: never written to an existing record, always proposed (bookings:
+ *   reminders follow the record, not the booking).
+ * - `write`: trusted, staff-entered input.
+ */
+export type ContactWrite = 'emailMatch' | 'propose' | 'write';
+
+/** Whether contact details may fill blanks on a record matched this way. */
+export function contactWrite(policy: ContactWrite, matchedBy: MatchDecision['matchedBy']): boolean {
+	if (policy === 'write') return true;
+	if (policy === 'propose') return false;
+	return matchedBy === 'nameAndEmail' || matchedBy === 'nameEmailAndDob';
+}
+
+/**
  * What public input may do to an existing record: fill blanks only. Identity
  * fields and contact details that differ go to review; unknown values
- * ("", whitespace, gender "U") never replace known ones.
+ * ("", whitespace, gender "U") never replace known ones. Without
+ * `contactAllowed`, contact details never fill a blank either: a new one is
+ * proposed like a differing one.
  */
-export function planUpdate(existing: PatientRecord, incoming: PatientRecord): UpdatePlan {
+export function planUpdate(existing: PatientRecord, incoming: PatientRecord, contactAllowed = true): UpdatePlan {
 	const fill: Record<string, unknown> = {};
 	const proposed: Record<string, unknown> = {};
 	for (const [field, value] of Object.entries(incoming)) {
 		if (field === 'id' || isUnknown(field, value)) continue;
 		const current = existing[field];
-		if (isUnknown(field, current)) fill[field] = value;
+		if (isUnknown(field, current)) (contactAllowed || !CONTACT_FIELDS.includes(field) ? fill : proposed)[field] = value;
 		else if (!sameValue(field, current, value)) proposed[field] = value;
 	}
 	return { fill, proposed };

@@ -65,12 +65,44 @@ describe('Patient', () => {
 		expect(sb.state.patients.get(id)).toMatchObject({ lastName: 'Citizen', mobilePhone: '+61400999888', dob: '1988-04-12', gender: 'F' });
 	});
 
-	test('Create or Update finds the same person by name + date of birth when the email is new, and fills the blank email', async () => {
+	test('name + date of birth alone (no email on the record) fills clinical blanks but proposes every contact detail', async () => {
 		const id = ok(await upsert({ email: '', firstName: 'Ana', lastName: 'Citizen', dob: '1988-04-12' }))[0].patientId as string;
-		const [out] = ok(await upsert({ email: 'ana.new@example.com', firstName: 'ana', lastName: 'CITIZEN', dob: '1988-04-12' }));
-		expect(out).toMatchObject({ action: 'updated', matchedBy: 'nameAndDob', patientId: id, updatedFields: ['email'] });
-		expect(sb.state.patients.get(id)!.email).toBe('ana.new@example.com');
+		const before = { ...sb.state.patients.get(id)! };
+		const [out] = ok(await upsert({ email: 'ana.new@example.com', firstName: 'ana', lastName: 'CITIZEN', dob: '1988-04-12' }, { gender: 'F', mobilePhone: '+61499000111' }));
+		expect(out).toMatchObject({ action: 'updated', matchedBy: 'nameAndDob', patientId: id, updatedFields: ['gender'], needsReview: true, reviewReasons: ['unproven_contact_details'] });
+		expect(out.proposedChanges).toEqual({ email: 'ana.new@example.com', mobilePhone: '+61499000111' });
+		expect(sb.state.patients.get(id)).toMatchObject({ email: before.email ?? null, mobilePhone: before.mobilePhone ?? null, gender: 'F' });
 		expect(sb.state.patients.size).toBe(1);
+	});
+
+	test('the attack: a stranger with the patient’s name and date of birth and their own email, mobile and address changes no contact detail; all are proposed', async () => {
+		const id = ok(await upsert({ email: 'vera@example.com', firstName: 'Vera', lastName: 'Victim', dob: '1975-03-09' }))[0].patientId as string;
+		const before = { ...sb.state.patients.get(id)! };
+		const evil = { line1: '66 Attacker Way', suburb: 'Elsewhere', postcode: '2999' };
+		const [out] = ok(await upsert({ email: 'mallory@example.com', firstName: 'Vera', lastName: 'Victim', dob: '1975-03-09' }, { mobilePhone: '+61499000111', homePhone: '+61299990000', address: { value: evil } }));
+		expect(out).toMatchObject({ action: 'unchanged', matchedBy: 'nameAndDob', patientId: id, addressAction: 'proposed', needsReview: true });
+		expect(out.reviewReasons).toEqual(['differing_details', 'unproven_contact_details']);
+		expect(Object.keys(out.proposedChanges as IDataObject).sort()).toEqual(['address', 'email', 'homePhone', 'mobilePhone']);
+		expect(sb.state.patients.get(id)).toEqual(before);
+		expect(sb.state.addresses.get(id) ?? []).toHaveLength(0);
+	});
+
+	test('the strongest match (name + the email on the record) fills a blank mobile and address from a form', async () => {
+		const id = ok(await upsert({ email: 'vera@example.com', firstName: 'Vera', lastName: 'Victim', dob: '1975-03-09' }))[0].patientId as string;
+		const [out] = ok(await upsert({ email: 'VERA@example.com', firstName: 'Vera', lastName: 'Victim', dob: '1975-03-09' }, { mobilePhone: '+61400777888', address: { value: { line1: '2 High St', postcode: '2042' } } }));
+		expect(out).toMatchObject({ action: 'updated', matchedBy: 'nameEmailAndDob', updatedFields: ['mobilePhone'], addressAction: 'added', needsReview: false });
+		expect(sb.state.patients.get(id)!.mobilePhone).toBe('+61400777888');
+	});
+
+	test('Contact Details → Always Propose (bookings): even the strongest match proposes a new mobile; reminders follow the record', async () => {
+		const id = ok(await upsert({ email: 'vera@example.com', firstName: 'Vera', lastName: 'Victim' }))[0].patientId as string;
+		const before = { ...sb.state.patients.get(id)! };
+		const [out] = ok(await upsert({ email: 'vera@example.com', firstName: 'Vera', lastName: 'Victim', contactDetails: 'propose' }, { mobilePhone: '+61499000111' }));
+		expect(out).toMatchObject({ action: 'unchanged', matchedBy: 'nameAndEmail', needsReview: true, reviewReasons: ['unproven_contact_details'], proposedChanges: { mobilePhone: '+61499000111' } });
+		expect(sb.state.patients.get(id)).toEqual(before);
+		// A new patient is created with the booking's phone: a new record hijacks nobody.
+		const [fresh] = ok(await upsert({ email: 'new@example.com', firstName: 'Nia', lastName: 'New', contactDetails: 'propose' }, { mobilePhone: '+61400123456' }));
+		expect(sb.state.patients.get(String(fresh.patientId))!.mobilePhone).toBe('+61400123456');
 	});
 
 	test('a known phone, email, name or date of birth is never overwritten: proposed for review instead', async () => {

@@ -1,4 +1,4 @@
-import { assess, decideMatch, isUnknown, planUpdate } from '../../lib/identity';
+import { assess, contactWrite, decideMatch, isUnknown, planUpdate } from '../../lib/identity';
 
 const jane = { id: 'p-jane', firstName: 'Jane', lastName: 'Doe', email: 'family@example.com', dob: '1980-05-01', gender: 'F', mobilePhone: '+61400111222' };
 const tom = { id: 'p-tom', firstName: 'Tom', lastName: 'Doe', email: 'family@example.com', dob: '2012-09-09', gender: 'M' };
@@ -54,5 +54,22 @@ describe('identity policy: what public input may change', () => {
 		expect(planUpdate({ ...jane, gender: 'U' }, { gender: 'F' })).toEqual({ fill: { gender: 'F' }, proposed: {} });
 		expect(isUnknown('gender', 'N')).toBe(true);
 		expect(isUnknown('lastName', 'N')).toBe(false);
+	});
+
+	test('without proof, contact details never fill a blank: they are proposed; clinical blanks still fill', () => {
+		const record = { ...jane, email: '', mobilePhone: '', homePhone: null, gender: 'U' };
+		const plan = planUpdate(record, { email: 'evil@example.com', mobilePhone: '+61499000111', homePhone: '+61299990000', gender: 'F', medicareNumber: '2123' }, false);
+		expect(plan.fill).toEqual({ gender: 'F', medicareNumber: '2123' });
+		expect(plan.proposed).toEqual({ email: 'evil@example.com', mobilePhone: '+61499000111', homePhone: '+61299990000' });
+	});
+
+	test.each([
+		['emailMatch', 'nameEmailAndDob', true],
+		['emailMatch', 'nameAndEmail', true],
+		['emailMatch', 'nameAndDob', false],
+		['propose', 'nameEmailAndDob', false],
+		['write', 'nameAndDob', true],
+	] as const)('contact details under %s on a %s match may be written: %s', (policy, matchedBy, allowed) => {
+		expect(contactWrite(policy, matchedBy)).toBe(allowed);
 	});
 });

@@ -160,12 +160,17 @@ export const sameAddress = (held: IDataObject, a: PatientAddress) =>
 	String(held.addressLine1 ?? '').trim().toLowerCase() === String(a.line1 ?? '').toLowerCase() &&
 	(!a.postcode || String(held.postcode ?? '').trim() === a.postcode);
 
-/** Adds the address when MediRecords holds none; a different one is only proposed. */
-export async function syncAddress(ctx: Ctx, patientId: string, a: PatientAddress, i: number, isNew: boolean): Promise<'added' | 'unchanged' | 'proposed'> {
+/**
+ * Adds the address when MediRecords holds none and `mayAdd` (the match proves the
+ * person, see lib/identity.ts `contactWrite`); a different one is only proposed,
+ * and one without proof is `unproven` (proposed too).
+ */
+export async function syncAddress(ctx: Ctx, patientId: string, a: PatientAddress, i: number, isNew: boolean, mayAdd = true): Promise<'added' | 'unchanged' | 'proposed' | 'unproven'> {
 	const path = `/v1/patients/${encodeURIComponent(patientId)}/addresses`;
 	const held = isNew ? [] : await mediRecordsPaged<IDataObject>(ctx, 'GET', path, { itemIndex: i });
 	if (held.some((h) => sameAddress(h, a))) return 'unchanged';
 	if (held.length) return 'proposed';
+	if (!mayAdd) return 'unproven';
 	await mediRecordsRequest(ctx, 'POST', path, { body: addressBody(a), sensitive: Object.values(a), itemIndex: i });
 	return 'added';
 }

@@ -1,6 +1,6 @@
 /** Create or Update: finds the patient by the clinic’s identity policy, creates them if absent, and changes an existing record only as Existing Patient allows; anything else is proposed for review. */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { planUpdate, type UpdatePlan } from '../../../../lib/identity';
+import { CONTACT_FIELDS, contactWrite, isUnknown, planUpdate, type ContactWrite, type UpdatePlan } from '../../../../lib/identity';
 import { type PatientInput } from '../../../../lib/medirecordsMapping';
 import type { PatientAddress } from '../../../../lib/patientFields';
 import { mediRecordsRequest } from '../../transport';
@@ -28,10 +28,30 @@ const onExisting: INodeProperties = {
 	displayOptions: show(['upsert']),
 };
 
+const contactDetails: INodeProperties = {
+	displayName: 'Contact Details',
+	name: 'contactDetails',
+	type: 'options',
+	options: [
+		{
+			name: 'Always Propose',
+			value: 'propose',
+			description: 'For bookings: reminders follow the record, not the booking. Email, phones and address never change an existing record; each new or differing one is proposed for staff.',
+		},
+		{
+			name: 'Fill Blanks on an Email Match Only',
+			value: 'emailMatch',
+			description: 'For forms: email, phones and address fill blanks only when the patient matched by name and the email already on the record. A match by name and date of birth alone proposes them (name and date of birth are not secret).',
+		},
+	],
+	default: 'emailMatch',
+	displayOptions: { show: { resource: ['patient'], operation: ['upsert'], onExisting: ['fillBlanks'] } },
+};
+
 // Existing Patient sits between the identity fields and Additional Fields.
 const [email, firstName, lastName, dob, additionalFields] = identityFields('upsert');
 
-export const description: INodeProperties[] = [email, firstName, lastName, dob, onExisting, additionalFields];
+export const description: INodeProperties[] = [email, firstName, lastName, dob, onExisting, contactDetails, additionalFields];
 
 /**
  * Create or Update under the identity policy. The output always says what a
@@ -42,16 +62,27 @@ export const description: INodeProperties[] = [email, firstName, lastName, dob, 
 /** What a person may need to look at, in the same shape on every Create or Update output. */
 const review = (reasons: string[], proposedChanges: IDataObject) => ({ needsReview: reasons.length > 0, reviewReasons: reasons, proposedChanges });
 
-export async function upsertPatient(ctx: Ctx, p: PatientInput, i: number, onExisting: OnExisting = 'fillBlanks', address?: PatientAddress): Promise<IDataObject> {
-	const out = await upsertRecord(ctx, p, i, onExisting);
+export async function upsertPatient(ctx: Ctx, p: PatientInput, i: number, onExisting: OnExisting = 'fillBlanks', address?: PatientAddress, contact: ContactWrite = 'emailMatch'): Promise<IDataObject> {
+	const policy: ContactWrite = onExisting === 'overwrite' ? 'write' : contact;
+	const out = await upsertRecord(ctx, p, i, onExisting, policy);
 	if (!address || typeof out.patientId !== 'string') return out;
-	const addressAction = await syncAddress(ctx, out.patientId, address, i, out.action === 'created');
-	if (addressAction !== 'proposed') return { ...out, addressAction };
-	const reasons = [...new Set([...(out.reviewReasons as string[]), 'differing_details'])];
-	return { ...out, addressAction, ...review(reasons, { ...(out.proposedChanges as IDataObject), address }) };
+	const isNew = out.action === 'created';
+	const synced = await syncAddress(ctx, out.patientId, address, i, isNew, isNew || contactWrite(policy, out.matchedBy as MatchedBy));
+	if (synced === 'added' || synced === 'unchanged') return { ...out, addressAction: synced };
+	const reasons = [...new Set([...(out.reviewReasons as string[]), synced === 'unproven' ? 'unproven_contact_details' : 'differing_details'])];
+	return { ...out, addressAction: 'proposed', ...review(reasons, { ...(out.proposedChanges as IDataObject), address }) };
 }
 
-async function upsertRecord(ctx: Ctx, p: PatientInput, i: number, onExisting: OnExisting): Promise<IDataObject> {
+type MatchedBy = Parameters<typeof contactWrite>[1];
+
+/** Why each proposed value was not written: it differs from the record, or it is a contact detail without proof. */
+function reasonsFor(record: IDataObject, proposed: IDataObject): string[] {
+	const fields = Object.keys(proposed);
+	const blank = fields.filter((f) => CONTACT_FIELDS.includes(f) && isUnknown(f, record[f]));
+	return [...(fields.length > blank.length ? ['differing_details'] : []), ...(blank.length ? ['unproven_contact_details'] : [])];
+}
+
+async function upsertRecord(ctx: Ctx, p: PatientInput, i: number, onExisting: OnExisting, policy: ContactWrite): Promise<IDataObject> {
 	const decision = await findPatient(ctx, p, i);
 	if (!decision.match) {
 		const created = await createPatient(ctx, p, i);
@@ -59,18 +90,19 @@ async function upsertRecord(ctx: Ctx, p: PatientInput, i: number, onExisting: On
 		return { action: 'created', matchedBy: null, patientId: created.id, ...review(dupes.length ? ['possible_duplicate'] : [], {}), possibleDuplicateOf: dupes, patient: created };
 	}
 	const id = String(decision.match.id);
+	const allowed = contactWrite(policy, decision.matchedBy);
 	// Overwrite writes what differs too; Fill Blanks only fills, and proposes the rest.
 	const toWrite = (plan: UpdatePlan) => (onExisting === 'overwrite' ? { ...plan.fill, ...plan.proposed } : plan.fill) as PatientInput;
 	let record = decision.match as IDataObject;
-	let plan = planUpdate(record, p);
+	let plan = planUpdate(record, p, allowed);
 	if (Object.keys(toWrite(plan)).length) {
 		// MediRecords' PUT replaces the record: re-read it and plan again on what it holds now.
 		record = await mediRecordsRequest<IDataObject>(ctx, 'GET', `/v1/patients/${encodeURIComponent(id)}`, { itemIndex: i });
-		plan = planUpdate(record, p);
+		plan = planUpdate(record, p, allowed);
 	}
 	const changes = toWrite(plan);
-	const proposed = onExisting === 'overwrite' ? {} : plan.proposed;
-	const common = { matchedBy: decision.matchedBy, patientId: id, possibleDuplicateOf: [] as string[], ...review(Object.keys(proposed).length ? ['differing_details'] : [], proposed as IDataObject) };
+	const proposed = (onExisting === 'overwrite' ? {} : plan.proposed) as IDataObject;
+	const common = { matchedBy: decision.matchedBy, patientId: id, possibleDuplicateOf: [] as string[], ...review(reasonsFor(record, proposed), proposed) };
 	if (!Object.keys(changes).length) return { action: 'unchanged', ...common, patient: record };
 	const updated = await updatePatient(ctx, id, changes, i, record);
 	return { action: 'updated', ...common, updatedFields: Object.keys(changes), patient: updated };
@@ -78,5 +110,7 @@ async function upsertRecord(ctx: Ctx, p: PatientInput, i: number, onExisting: On
 
 export async function execute(ctx: Ctx, i: number): Promise<IDataObject> {
 	const p = readInput(ctx, i, ['email', 'firstName', 'lastName', 'dob'], 'additionalFields');
-	return upsertPatient(ctx, p, i, ctx.getNodeParameter('onExisting', i, 'fillBlanks') as OnExisting, readAddress(ctx, i));
+	const onExisting = ctx.getNodeParameter('onExisting', i, 'fillBlanks') as OnExisting;
+	const contact = onExisting === 'fillBlanks' ? (ctx.getNodeParameter('contactDetails', i, 'emailMatch') as ContactWrite) : 'write';
+	return upsertPatient(ctx, p, i, onExisting, readAddress(ctx, i), contact);
 }
