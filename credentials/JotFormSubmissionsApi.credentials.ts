@@ -1,11 +1,10 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
 /**
- * Reads submissions back from JotForm's API, so a form is processed only as
- * JotForm holds it, never as a webhook POST claims it. Same key and API domain
- * as n8n's JotForm credential (which the JotForm Trigger uses to register its
- * webhooks); community packages may not read another package's credentials,
- * so the key is entered here too.
+ * The clinic's JotForm account: the JotForm Submission Trigger registers each
+ * form's webhook with it, and Route Form reads submissions back from JotForm's
+ * API, so a form is processed only as JotForm holds it, never as a webhook POST
+ * claims it.
  */
 export class JotFormSubmissionsApi implements ICredentialType {
 	name = 'jotFormSubmissionsApi';
@@ -24,7 +23,7 @@ export class JotFormSubmissionsApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'A JotForm API key of the account that owns the clinic’s forms (JotForm → Settings → API). Read access is enough.',
+			description: 'A JotForm API key of the account that owns the clinic’s forms (JotForm → Settings → API), with Full Access: the trigger registers each form’s webhook with it.',
 		},
 		{
 			displayName: 'API Domain',

@@ -133,3 +133,30 @@ export function submissionLink(apiDomain: string, formId: string, submissionId: 
 	const site = apiDomain.startsWith('hipaa') ? 'hipaa.jotform.com' : apiDomain.startsWith('eu') ? 'eu.jotform.com' : 'www.jotform.com';
 	return `https://${site}/inbox/${encodeURIComponent(formId)}/${encodeURIComponent(submissionId)}`;
 }
+
+/** The fields of a JotForm webhook POST: multipart fields as n8n parses them (`{ data: fields }`), a body, or an item. */
+function postFields(payload: unknown): Record<string, unknown> | undefined {
+	const obj = (v: unknown) => (v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined);
+	const p = obj(payload);
+	return obj(p?.data) ?? obj(p?.body) ?? p;
+}
+
+/** A JotForm id (submission or form): digits only, or nothing. */
+function jotFormId(raw: unknown): string | undefined {
+	const id = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
+	return /^\d{6,25}$/.test(id) ? id : undefined;
+}
+
+/**
+ * The submission id of a JotForm webhook POST (`submissionID`, beside `formID`, `rawRequest`…).
+ * Only digits are an id; anything else is no submission.
+ */
+export function submissionIdOf(payload: unknown): string | undefined {
+	const f = postFields(payload);
+	return jotFormId(f?.submissionID ?? f?.submissionId ?? f?.submission_id);
+}
+
+/** The form id a JotForm webhook POST names (`formID`), if it is one. */
+export function formIdOf(payload: unknown): string | undefined {
+	return jotFormId(postFields(payload)?.formID);
+}

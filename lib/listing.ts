@@ -2,6 +2,7 @@
 import { createHash } from 'crypto';
 import { consultant, practitionersFor, type Catalog, type Form, type Practitioner } from './catalog';
 import { fail, type RouteResult } from './rules';
+import { echo } from './publicInput';
 
 export interface ServiceListing {
 	service: string;
@@ -79,7 +80,7 @@ export function watchedMailboxes(rows: unknown, now = Date.now()): Set<string> {
 export function listPractitioners(catalog: Catalog, serviceKey: string, kind: 'freeConsultation' | 'followUp' = 'followUp', watched?: Set<string>): RouteResult<ServiceListing> {
 	const k = String(serviceKey ?? '').trim().toLowerCase();
 	const service = catalog.services.find((s) => s.key === k || s.name.toLowerCase() === k);
-	if (!service) return fail('unknown_service', `There is no service "${k}". Known: ${catalog.services.map((s) => s.key).join(', ')}.`);
+	if (!service) return fail('unknown_service', `There is no service "${echo(k)}". Known: ${catalog.services.map((s) => s.key).join(', ')}.`);
 	const afterBooking = formAfterBooking(catalog, service, kind);
 	const form = afterBooking && websiteForm(afterBooking);
 	const base = {

@@ -18,6 +18,17 @@ export const LIMITS = {
 	text: 100_000,
 } as const;
 
+/**
+ * A public value said back in an error answer: at most `max` characters of letters, digits,
+ * spaces and hyphens (anything else becomes "?"), marked "…" when cut. An error answer never
+ * carries what a stranger sent beyond this.
+ */
+export function echo(value: unknown, max = 40): string {
+	const s = Array.from(String(value ?? '').slice(0, max * 2)).slice(0, max + 1);
+	const shown = s.slice(0, max).map((c) => (/^[\p{L}\p{N} -]$/u.test(c) ? c : '?')).join('');
+	return s.length > max ? `${shown}…` : shown;
+}
+
 /** Cuts to at most `max` characters without splitting a surrogate pair. */
 export function clip(value: unknown, max: number): string {
 	const s = String(value ?? '');

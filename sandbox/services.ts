@@ -117,6 +117,8 @@ export class JotFormSandbox extends SandboxServer {
 			const content = questionsContent(req.params.id);
 			return content ? ok(content) : json(404, { responseCode: 404, message: 'Form not found', content: '' });
 		});
+		// JotForm API "GET /user/forms": the account's forms, `content` an array of { id, title, status, … }.
+		r.add('GET', '/user/forms', (req) => (auth(req) ? ok(Object.entries(SANDBOX_FORMS).map(([id, f]) => ({ id, username: 'wholehealthclinic', title: f.title, status: 'ENABLED', url: `https://form.jotform.com/${id}` }))) : denied('/user/forms')));
 		r.add('GET', '/form/:id/webhooks', (req) => (auth(req) ? ok(Object.fromEntries(this.webhooks.get(req.params.id) ?? new Map())) : denied('/form/webhooks')));
 		r.add('POST', '/form/:id/webhooks', (req) => {
 			if (!auth(req)) return denied('/form/webhooks');

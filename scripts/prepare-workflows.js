@@ -26,7 +26,7 @@ const path = require('path');
 const ERROR_WORKFLOW = 'ErrorAlertWf0001';
 
 // Node types whose URL is derived from the webhook id (no fixed "path" parameter).
-const WEBHOOK_TRIGGERS = /\.(jotFormTrigger|stripeTrigger|webhook|formTrigger|calendlyTrigger|graphCalendarTrigger)$/;
+const WEBHOOK_TRIGGERS = /\.(jotFormTrigger|jotFormSubmissionTrigger|stripeTrigger|webhook|formTrigger|calendlyTrigger|graphCalendarTrigger)$/;
 
 /** The website origin the shipped Service Catalog names (clinic.siteOrigin of Define Catalog). */
 function catalogSiteOrigin(workflows) {
@@ -44,7 +44,8 @@ function prepare(inputDir, outputDir, keep = {}, options = {}) {
 	for (const [i, file] of files.entries()) {
 		const wf = workflows[i];
 		for (const node of wf.nodes ?? []) {
-			if (siteOrigin && node.type === 'n8n-nodes-base.webhook' && node.parameters?.options?.allowedOrigins !== undefined) node.parameters.options.allowedOrigins = siteOrigin;
+			// The website's webhooks answer the catalog's website origin; the ops webhooks (header auth) answer no browser.
+			if (siteOrigin && node.type === 'n8n-nodes-base.webhook' && node.parameters?.options?.allowedOrigins !== undefined && node.parameters.authentication !== 'headerAuth') node.parameters.options.allowedOrigins = siteOrigin;
 		}
 		for (const node of wf.nodes ?? []) {
 			if (!WEBHOOK_TRIGGERS.test(node.type) || node.webhookId) continue;

@@ -1,19 +1,24 @@
 /**
- * JotForm's API, read with the clinic's key: a submission as JotForm holds it,
- * and a form's questions (cached, they change only when the form is edited).
+ * JotForm's API, with the clinic's key: a submission as JotForm holds it, a
+ * form's questions (cached, they change only when the form is edited), and the
+ * form webhooks the JotForm Submission Trigger registers.
  */
-import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import type { IExecuteFunctions, IHookFunctions, ILoadOptionsFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
+import { backoffMs, retryAfterMs } from '../../lib/http';
 import { readQuestions, type JotFormQuestion, type JotFormSubmission } from '../../lib/jotform';
 
 export const JOTFORM_CREDENTIAL = 'jotFormSubmissionsApi';
+
+/** Every n8n context that calls JotForm: node executions, webhook registration, dropdowns. */
+export type JotFormCtx = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions;
 
 export interface JotFormAccount {
 	baseUrl: string;
 	apiDomain: string;
 }
 
-export async function jotFormAccount(ctx: IExecuteFunctions): Promise<JotFormAccount> {
+export async function jotFormAccount(ctx: JotFormCtx): Promise<JotFormAccount> {
 	const c = await ctx.getCredentials(JOTFORM_CREDENTIAL);
 	const apiDomain = String(c.apiDomain || 'api.jotform.com');
 	const override = String(c.baseUrl ?? '').trim().replace(/\/+$/, '');
@@ -25,38 +30,43 @@ interface Reply {
 	body: { responseCode?: number; message?: string; content?: unknown } | undefined;
 }
 
-async function get(ctx: IExecuteFunctions, account: JotFormAccount, path: string, itemIndex: number): Promise<Reply> {
+/** One JotForm API call; 429 waits as Retry-After asks, 5xx and network errors back off, three retries. */
+async function call(ctx: JotFormCtx, account: JotFormAccount, path: string, itemIndex: number, method: 'GET' | 'POST' | 'DELETE' = 'GET', form?: Record<string, string>): Promise<Reply> {
 	let attempt = 0;
 	for (;;) {
 		try {
 			const res = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, JOTFORM_CREDENTIAL, {
-				method: 'GET',
+				method,
 				url: `${account.baseUrl}${path}`,
+				...(form ? { body: new URLSearchParams(form).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {}),
 				json: true,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
 				timeout: 20_000,
-			})) as { statusCode: number; body: Reply['body'] };
+			})) as { statusCode: number; body: Reply['body']; headers?: Record<string, unknown> };
 			if ((res.statusCode === 429 || res.statusCode >= 500) && attempt < 3) {
-				await sleep(500 * 2 ** attempt++);
+				const fallback = backoffMs(attempt++, 500);
+				await sleep(res.statusCode === 429 ? retryAfterMs(res.headers?.['retry-after'], fallback, Date.now(), 30_000) : fallback);
 				continue;
 			}
 			return { statusCode: res.statusCode, body: res.body };
 		} catch (error) {
 			if (attempt < 3) {
-				await sleep(500 * 2 ** attempt++);
+				await sleep(backoffMs(attempt++, 500));
 				continue;
 			}
 			throw new NodeApiError(ctx.getNode(), error as JsonObject, {
 				itemIndex,
-				message: 'JotForm could not be reached to verify the form submission.',
-				description: 'The execution is kept: retry it from the executions list once JotForm answers.',
+				message: 'JotForm could not be reached.',
+				description: 'A form execution is kept: retry it from the executions list once JotForm answers. A workflow that could not register its JotForm webhooks can be published again.',
 			});
 		}
 	}
 }
 
-function refused(ctx: IExecuteFunctions, statusCode: number, itemIndex: number): NodeApiError {
+const get = (ctx: JotFormCtx, account: JotFormAccount, path: string, itemIndex: number) => call(ctx, account, path, itemIndex);
+
+function refused(ctx: JotFormCtx, statusCode: number, itemIndex: number): NodeApiError {
 	return new NodeApiError(ctx.getNode(), { message: `HTTP ${statusCode}` } as JsonObject, {
 		itemIndex,
 		httpCode: String(statusCode),
@@ -68,7 +78,7 @@ function refused(ctx: IExecuteFunctions, statusCode: number, itemIndex: number):
 export type SubmissionReply = { found: true; submission: JotFormSubmission } | { found: false; statusCode: number };
 
 /** `GET /submission/{id}`. 401/403/404 for a working key mean "not a submission of this account". */
-export async function fetchSubmission(ctx: IExecuteFunctions, account: JotFormAccount, submissionId: string, itemIndex: number): Promise<SubmissionReply> {
+export async function fetchSubmission(ctx: JotFormCtx, account: JotFormAccount, submissionId: string, itemIndex: number): Promise<SubmissionReply> {
 	const res = await get(ctx, account, `/submission/${encodeURIComponent(submissionId)}`, itemIndex);
 	const content = res.body?.content as JotFormSubmission | undefined;
 	if (res.statusCode === 200 && content && typeof content === 'object' && content.id) return { found: true, submission: content };
@@ -92,7 +102,7 @@ const QUESTIONS_TTL_MS = 10 * 60_000;
 const questionCache = new Map<string, { at: number; questions: JotFormQuestion[] }>();
 
 /** `GET /form/{id}/questions`, cached for ten minutes per account and form. */
-export async function formQuestions(ctx: IExecuteFunctions, account: JotFormAccount, formId: string, itemIndex: number): Promise<JotFormQuestion[]> {
+export async function formQuestions(ctx: JotFormCtx, account: JotFormAccount, formId: string, itemIndex: number): Promise<JotFormQuestion[]> {
 	const key = `${account.baseUrl}|${formId}`;
 	const hit = questionCache.get(key);
 	if (hit && Date.now() - hit.at < QUESTIONS_TTL_MS) return hit.questions;
@@ -110,4 +120,52 @@ export async function formQuestions(ctx: IExecuteFunctions, account: JotFormAcco
 	if (questionCache.size > 200) questionCache.clear();
 	questionCache.set(key, { at: Date.now(), questions });
 	return questions;
+}
+
+/** The form's webhooks as JotForm lists them (`GET /form/{id}/webhooks`: `{ "<index>": "<url>" }`). */
+async function formWebhooks(ctx: JotFormCtx, account: JotFormAccount, formId: string): Promise<Record<string, string>> {
+	const res = await get(ctx, account, `/form/${encodeURIComponent(formId)}/webhooks`, 0);
+	if (res.statusCode === 401 || res.statusCode === 403) throw refused(ctx, res.statusCode, 0);
+	if (res.statusCode !== 200) throw apiFailed(ctx, res.statusCode, `JotForm did not list the webhooks of form ${formId}.`);
+	const content = res.body?.content;
+	return content && typeof content === 'object' ? (content as Record<string, string>) : {};
+}
+
+function apiFailed(ctx: JotFormCtx, statusCode: number, message: string): NodeApiError {
+	return new NodeApiError(ctx.getNode(), { message: `HTTP ${statusCode}` } as JsonObject, {
+		httpCode: String(statusCode),
+		message,
+		description: 'Check the form ID and that the "JotForm Submissions API" key has full access (registering a webhook needs it), then publish the workflow again.',
+	});
+}
+
+/** Whether `url` is registered on the form. */
+export async function hasFormWebhook(ctx: JotFormCtx, formId: string, url: string): Promise<boolean> {
+	return Object.values(await formWebhooks(ctx, await jotFormAccount(ctx), formId)).includes(url);
+}
+
+/** `POST /form/{id}/webhooks` with `webhookURL`. */
+export async function addFormWebhook(ctx: JotFormCtx, formId: string, url: string): Promise<void> {
+	const res = await call(ctx, await jotFormAccount(ctx), `/form/${encodeURIComponent(formId)}/webhooks`, 0, 'POST', { webhookURL: url });
+	if (res.statusCode === 401 || res.statusCode === 403) throw refused(ctx, res.statusCode, 0);
+	if (res.statusCode !== 200) throw apiFailed(ctx, res.statusCode, `JotForm did not register the webhook of form ${formId}.`);
+}
+
+/** Removes every registration of `url` on the form (`DELETE /form/{id}/webhooks/{index}`), last index first. */
+export async function removeFormWebhook(ctx: JotFormCtx, formId: string, url: string): Promise<boolean> {
+	const account = await jotFormAccount(ctx);
+	const indexes = Object.entries(await formWebhooks(ctx, account, formId)).filter(([, u]) => u === url).map(([k]) => k);
+	for (const index of indexes.reverse()) {
+		const res = await call(ctx, account, `/form/${encodeURIComponent(formId)}/webhooks/${encodeURIComponent(index)}`, 0, 'DELETE');
+		if (res.statusCode !== 200) return false;
+	}
+	return true;
+}
+
+/** The account's forms for the trigger's dropdown (`GET /user/forms`). */
+export async function listForms(ctx: JotFormCtx): Promise<Array<{ id: string; title: string }>> {
+	const res = await get(ctx, await jotFormAccount(ctx), '/user/forms?limit=1000', 0);
+	if (res.statusCode === 401 || res.statusCode === 403) throw refused(ctx, res.statusCode, 0);
+	const content = Array.isArray(res.body?.content) ? (res.body!.content as Array<{ id?: unknown; title?: unknown }>) : [];
+	return content.filter((f) => f.id).map((f) => ({ id: String(f.id), title: String(f.title ?? f.id) }));
 }

@@ -7,7 +7,7 @@ import { WIDGET_SCRIPT } from './widgetScript';
 import { matchPayment, matchPaymentToBooking, type AppointmentSeen, type PaymentMatch } from '../../lib/payments';
 import type { RouteResult } from '../../lib/rules';
 import { catalogFields } from './catalogFields';
-import { JOTFORM_CREDENTIAL } from './jotformTransport';
+import { JOTFORM_CREDENTIAL } from '../JotForm/transport';
 import { verifyAndRouteForm } from './verifyForm';
 import { withCatalog } from '../shared/catalogItems';
 import { recordFirstTime } from '../shared/dedupe';

@@ -7,10 +7,10 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { Catalog } from '../../lib/catalog';
-import { checkSubmission } from '../../lib/jotform';
+import { checkSubmission, submissionIdOf } from '../../lib/jotform';
 import { routeForm, type RoutedForm } from '../../lib/forms';
 import type { Routed, Unrouted } from '../../lib/rules';
-import { fetchSubmission, formQuestions, jotFormAccount } from './jotformTransport';
+import { fetchSubmission, formQuestions, jotFormAccount } from '../JotForm/transport';
 import { recordFirstTime } from '../shared/dedupe';
 
 export type Rejection = { ok: false; rejected: true; reason: string; detail: string; submissionId?: string };
@@ -18,14 +18,6 @@ export type Rejection = { ok: false; rejected: true; reason: string; detail: str
 export type Verified = Routed<RoutedForm> | (Unrouted & { submissionId: string }) | Rejection;
 
 const reject = (reason: string, detail: string, submissionId?: string): Rejection => ({ ok: false, rejected: true, reason, detail, submissionId });
-
-/** The submission id of a JotForm webhook POST, as n8n's JotForm Trigger or a Webhook node passes it on. */
-export function submissionIdOf(payload: IDataObject): string | undefined {
-	const body = (payload.body && typeof payload.body === 'object' ? payload.body : payload) as IDataObject;
-	const raw = body.submissionID ?? body.submissionId ?? body.submission_id;
-	const id = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
-	return /^\d{6,25}$/.test(id) ? id : undefined;
-}
 
 export async function verifyAndRouteForm(ctx: IExecuteFunctions, catalog: Catalog, payload: IDataObject, i: number): Promise<Verified> {
 	const submissionId = submissionIdOf(payload);

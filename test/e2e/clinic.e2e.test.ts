@@ -4,6 +4,7 @@ import { PRACTITIONERS } from '../../sandbox/seed';
 import { HARNESS, N8N_VERSION, OPS_KEY, packPackage, ROOT } from '../../local/n8n';
 import { startWorld, stopWorld, waitFor, type World } from './context';
 import { book, letters, newPatient, patientsByEmail } from './scenarios';
+import { startFrontDoor } from '../helpers/caddy';
 
 let w: World;
 beforeAll(async () => {
@@ -25,7 +26,37 @@ const answers = (email: string, last: string, phone?: string) => ({
 	currentMedications: 'Magnesium',
 });
 
+/** An e-mail's text with quoted-printable soft line breaks and escapes undone. */
+function decodeQuotedPrintable(data: string): string {
+	return data.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+async function launchService(service: string): Promise<{ status: number; body: unknown }> {
+	const res = await fetch(`${w.n8n.url}/webhook/launch-service`, { method: 'POST', headers: { 'X-Ops-Key': OPS_KEY, 'content-type': 'application/json' }, body: JSON.stringify({ service }) });
+	const text = await res.text();
+	let body: unknown = text;
+	try {
+		body = JSON.parse(text);
+	} catch {
+		// not JSON: kept as text
+	}
+	return { status: res.status, body };
+}
+
 describe(`forms, waitlist, payments and the website endpoint in real n8n ${N8N_VERSION}`, () => {
+	// First: nothing has signed anyone up yet, so this n8n has no waitlist table.
+	test('Launch Service on a fresh install answers "no sign-ups yet" (200), creates the waitlist table, emails nobody and alerts nobody', async () => {
+		expect(w.n8n.dataTables()).not.toContain('clinic_waitlist');
+		const [alerts, mails] = [w.alerts.alerts.length, w.smtp.mails.length];
+		const res = await launchService('weight-loss');
+		expect(res.status).toBe(200);
+		expect(res.body).toEqual({ service: 'weight-loss', notified: 0, message: 'No sign-ups yet: nobody is waiting to hear that Weight Loss is open.' });
+		expect(w.n8n.dataTables()).toContain('clinic_waitlist');
+		await new Promise((r) => setTimeout(r, 2000));
+		expect(w.alerts.alerts.slice(alerts)).toEqual([]);
+		expect(w.smtp.mails.length).toBe(mails);
+	});
+
 	test.each([
 		['241000000001', 'mini intake'],
 		['241000000002', 'medical history'],
@@ -57,31 +88,61 @@ describe(`forms, waitlist, payments and the website endpoint in real n8n ${N8N_V
 		for (const f of readdirSync(path.join(ROOT, 'workflows'))) expect(readFileSync(path.join(ROOT, 'workflows', f), 'utf8')).not.toMatch(/"webhookId"/);
 	});
 
-	test('waitlist: signing up twice is stored once; launching the service emails each person once and marks them notified', async () => {
+	test('waitlist: an address counts only once its owner confirms it (a signed link, then a button); launching emails confirmed addresses once', async () => {
 		const email = `wait.${Date.now() % 100000}@example.com`;
+		const stranger = `wait.stranger.${Date.now() % 100000}@example.com`;
+		const mailsTo = (to: string) => w.smtp.mails.filter((m) => m.to.includes(to)).map((m) => decodeQuotedPrintable(m.data));
 		// Weight Loss is open in the shipped catalog; people can still be on its waitlist from before it opened.
-		for (let i = 0; i < 2; i++) await w.jotform.submit('241000000007', { fullName: { first: 'Cal', last: 'Ng' }, email, phoneNumber: { full: '0400 333 444' }, whichService: 'Weight Loss' });
-		const other = `wait.other.${Date.now() % 100000}@example.com`;
-		await w.jotform.submit('241000000007', { fullName: { first: 'Dee', last: 'Ong' }, email: other, whichService: 'Counseling' });
-		await new Promise((r) => setTimeout(r, 3000));
-		const launch = async (service: string) => {
-			const res = await fetch(`${w.n8n.url}/webhook/launch-service`, { method: 'POST', headers: { 'X-Ops-Key': OPS_KEY, 'content-type': 'application/json' }, body: JSON.stringify({ service }) });
-			await res.text();
-			return res.status;
-		};
+		const signUp = () => w.jotform.submit('241000000007', { fullName: { first: 'Cal', last: 'Ng' }, email, phoneNumber: { full: '0400 333 444' }, whichService: 'Weight Loss' });
+		await signUp();
+		const [ask] = await waitFor('confirmation e-mail', () => mailsTo(email).length && mailsTo(email), 30_000);
+		// The same person again (the form filled in twice): still one row, and no second e-mail today.
+		await signUp();
+		// Someone signs up an address they do not read, with a name meant to be mailed to its owner.
+		await w.jotform.submit('241000000007', { fullName: { first: 'Visit', last: 'Scamsite' }, email: stranger, whichService: 'Weight Loss' });
+		await waitFor('the stranger’s confirmation e-mail', () => mailsTo(stranger).length, 30_000);
+		await new Promise((r) => setTimeout(r, 2000));
+		// Signing up twice is one row and one e-mail.
+		expect(mailsTo(email)).toHaveLength(1);
+		expect(ask).toMatch(/Please confirm: tell me when Weight Loss opens/);
+		// Nothing the person typed is in it: no name, no phone.
+		for (const mail of [ask, mailsTo(stranger)[0]]) expect(mail).not.toMatch(/Cal\b|Ng\b|Visit|Scamsite|0400|333/);
+		const link = new URL(/https?:\/\/\S+\/webhook\/waitlist-confirm\?r=\d+&s=[0-9a-f]{64}/.exec(ask)![0]);
+		const at = (search: string) => `${w.n8n.url}${link.pathname}${search}`;
+		const r = link.searchParams.get('r')!;
+		const s = link.searchParams.get('s')!;
+		// An altered link, or one for another row, is not valid; nothing changes.
+		for (const bad of [`?r=${r}&s=${s.replace(/^./, (c) => (c === '0' ? '1' : '0'))}`, `?r=${Number(r) + 1}&s=${s}`, `?r=${r}`, '?r=1%27%20OR%201=1&s=x']) {
+			const res = await fetch(at(bad));
+			expect({ bad, status: res.status }).toEqual({ bad, status: 404 });
+			expect(res.headers.get('cache-control')).toBe('no-store');
+			expect(await res.text()).toMatch(/This link is not valid/);
+		}
+		const forged = await fetch(at(link.search), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `r=${r}&s=${'0'.repeat(64)}` });
+		expect(forged.status).toBe(404);
+		// Opening the link (as a mail scanner does) only shows the button.
+		const page = await fetch(at(link.search));
+		expect(page.status).toBe(200);
+		expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+		expect(page.headers.get('cache-control')).toBe('no-store');
+		const html = await page.text();
+		expect(html).toMatch(/<form method="post">/);
+		expect(html).not.toMatch(/wait\.|Cal|Ng/);
+		expect((await launchService('weight-loss')).body).toMatchObject({ notified: 0 });
+		// Pressing it confirms.
+		const confirmed = await fetch(at(link.search), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ r, s }).toString() });
+		expect(confirmed.status).toBe(200);
+		expect(await confirmed.text()).toMatch(/Your address is confirmed/);
 		// A service still on the waitlist in the catalog cannot be launched: nobody is emailed.
-		expect(await launch('equine-therapy')).toBe(500);
-		expect(await launch('weight-loss')).toBe(200);
-		const mails = await waitFor('launch email', () => w.smtp.mails.filter((m) => m.to.includes(email)).length && w.smtp.mails.filter((m) => m.to.includes(email)), 30_000);
-		expect(mails).toHaveLength(1);
-		// The body is quoted-printable: undo soft line breaks and escapes before reading it.
-		mails[0].data = mails[0].data.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
-		expect(mails[0].data).toMatch(/Weight Loss is now open/);
-		expect(mails[0].data).toMatch(/calendly\.com\/wholehealth-consultant\/free-initial-consultation/);
-		expect(w.smtp.mails.some((m) => m.to.includes(other))).toBe(false);
-		await launch('weight-loss');
+		expect((await launchService('equine-therapy')).status).toBe(500);
+		expect((await launchService('weight-loss')).body).toEqual({ service: 'weight-loss', notified: 1 });
+		const opened = await waitFor('launch email', () => mailsTo(email).length === 2 && mailsTo(email)[1], 30_000);
+		expect(opened).toMatch(/Weight Loss is now open/);
+		expect(opened).toMatch(/calendly\.com\/wholehealth-consultant\/free-initial-consultation/);
+		expect(mailsTo(stranger)).toHaveLength(1);
+		expect((await launchService('weight-loss')).body).toMatchObject({ notified: 0 });
 		await new Promise((r) => setTimeout(r, 1500));
-		expect(w.smtp.mails.filter((m) => m.to.includes(email))).toHaveLength(1);
+		expect(mailsTo(email)).toHaveLength(2);
 	});
 
 	test('a Stripe payment is recorded on the patient’s next appointment, once even if Stripe delivers it twice', async () => {
@@ -171,6 +232,71 @@ describe(`forms, waitlist, payments and the website endpoint in real n8n ${N8N_V
 		expect(other.status).toBe(200);
 	});
 
+	test('an unknown service answers 404 with at most a short, clipped echo, never publicly cached', async () => {
+		const long = `astrology<script>${'x'.repeat(15_000)}`;
+		const res = await fetch(`${w.n8n.url}/webhook/service-calendars?service=${encodeURIComponent(long)}`, { headers: { Origin: 'https://www.wholehealthclinic.example' } });
+		expect(res.status).toBe(404);
+		expect(res.headers.get('cache-control')).toBe('no-store');
+		const text = await res.text();
+		expect(text.length).toBeLessThan(400);
+		expect(text).not.toMatch(/<script|xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx/);
+		expect(JSON.parse(text)).toMatchObject({ error: 'unknown_service', detail: expect.stringMatching(/^There is no service "astrology\?script\?x+…"\. Known: /) });
+	});
+
+	test('HEAD is answered like GET, without a body, on the listing and the widget', async () => {
+		for (const url of [`${w.n8n.url}/webhook/service-calendars?service=gaps-coaching`, `${w.n8n.url}/webhook/clinic-booking.js`]) {
+			const [get, head] = [await fetch(url, { headers: { Origin: 'https://www.wholehealthclinic.example' } }), await fetch(url, { method: 'HEAD', headers: { Origin: 'https://www.wholehealthclinic.example' } })];
+			await get.text();
+			expect(head.status).toBe(200);
+			for (const h of ['content-type', 'etag', 'cache-control', 'access-control-allow-origin']) expect({ [h]: head.headers.get(h) }).toEqual({ [h]: get.headers.get(h) });
+			expect(await head.text()).toBe('');
+			const revalidated = await fetch(url, { method: 'HEAD', headers: { 'If-None-Match': get.headers.get('etag')! } });
+			expect(revalidated.status).toBe(304);
+		}
+	});
+
+	test('the front door (the shipped Caddyfile): ops webhooks answer no cross-origin request, no preflight; n8n itself names no real origin; an unknown webhook echoes nothing', async () => {
+		const door = await startFrontDoor(w.n8n.url, '203.0.113.10/32');
+		const cors = (res: Response) => [...res.headers.keys()].filter((k) => k.startsWith('access-control-'));
+		const origins = ['https://evil.example', 'https://www.wholehealthclinic.example', 'null', 'http://localhost:5678', 'https://n8n.wholehealthclinic.example', 'http://127.0.0.1', 'https://attacker.test', 'file://'];
+		try {
+			for (const hook of ['graph-upkeep', 'launch-service']) {
+				for (const origin of origins) {
+					const preflight = { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'x-ops-key,content-type' } };
+					const edge = await fetch(`${door.url}/webhook/${hook}`, preflight);
+					await edge.text();
+					expect({ hook, origin, status: edge.status, cors: cors(edge) }).toEqual({ hook, origin, status: 404, cors: [] });
+					const direct = await fetch(`${w.n8n.url}/webhook/${hook}`, preflight);
+					await direct.text();
+					expect(direct.headers.get('access-control-allow-origin')).toBe('https://no-browser.invalid');
+				}
+			}
+			// A server with the key still works through the door; an Origin it sends gets no CORS answer.
+			const run = await fetch(`${door.url}/webhook/graph-upkeep`, { method: 'POST', headers: { 'X-Ops-Key': OPS_KEY, 'content-type': 'application/json', Origin: 'https://evil.example' }, body: '{}' });
+			expect(run.status).toBe(200);
+			expect(cors(run)).toEqual([]);
+			expect(await run.json()).toMatchObject({ ok: true });
+			// n8n's own 404 for a webhook it does not know names the whole path; the door answers a fixed, uncached one.
+			const path = `/webhook/${'x'.repeat(6000)}`;
+			const direct = await fetch(`${w.n8n.url}${path}`);
+			expect(direct.status).toBe(404);
+			expect((await direct.text()).length).toBeGreaterThan(6000);
+			const unknown = await fetch(`${door.url}${path}`);
+			expect(unknown.status).toBe(404);
+			expect(unknown.headers.get('cache-control')).toBe('no-store');
+			expect(await unknown.text()).toBe('{"code":404,"message":"Not found"}');
+			// The website's endpoint keeps its answer for the clinic's site through the same door, its own 404 included.
+			const site = await fetch(`${door.url}/webhook/service-calendars?service=gaps-coaching`, { headers: { Origin: 'https://www.wholehealthclinic.example' } });
+			expect(site.status).toBe(200);
+			expect(site.headers.get('access-control-allow-origin')).toBe('https://www.wholehealthclinic.example');
+			const astrology = await fetch(`${door.url}/webhook/service-calendars?service=astrology`, { headers: { Origin: 'https://www.wholehealthclinic.example' } });
+			expect(astrology.status).toBe(404);
+			expect(await astrology.json()).toMatchObject({ error: 'unknown_service' });
+		} finally {
+			await door.stop();
+		}
+	});
+
 	describe('patient records change only on proof', () => {
 		const hookFor = (formId: string) => [...(w.jotform.webhooks.get(formId)?.values() ?? [])][0];
 		const mrWrites = () => w.mr.state.requests.filter((r) => r.method !== 'GET' && r.path.startsWith('/v1/patients')).length;
@@ -202,6 +328,71 @@ describe(`forms, waitlist, payments and the website endpoint in real n8n ${N8N_V
 			expect(mrWrites()).toBe(writes);
 			expect(JSON.stringify(patientsByEmail(w, email)[0])).toBe(before);
 			expect(patientsByEmail(w, email)).toHaveLength(1);
+		});
+
+		test('the attack: a genuine form with a patient’s name and exact date of birth and a stranger’s email, mobile and address changes no contact detail; a booking never moves the reminders', async () => {
+			const email = `vera.${Date.now() % 100000}@example.com`;
+			const last = `Target${letters(Date.now() % 1_000_000)}`;
+			await w.jotform.submit('241000000001', { fullName: { first: 'Vera', last }, email, dateOf: { month: 'March', day: '9', year: '1975' } });
+			const [victim] = await waitFor('patient registered', () => patientsByEmail(w, email).length && patientsByEmail(w, email), 60_000);
+			expect(victim.mobilePhone ?? null).toBeNull();
+			await settle();
+			const before = JSON.stringify(w.mr.state.patients.get(victim.id));
+			const alertsBefore = w.alerts.alerts.length;
+			// Through the genuine public form, so JotForm's API verifies it: only the contact details are the attacker's.
+			await w.jotform.submit('241000000002', { fullName: { first: 'Vera', last }, email: 'mallory@attacker.example', phoneNumber: { full: '0499 000 111' }, dateOf: { month: 'March', day: '9', year: '1975' }, address: { addr_line1: '66 Attacker Way', city: 'Elsewhere', state: 'NSW', postal: '2999', country: 'Australia' } });
+			const review = await waitFor('review notice', () => w.alerts.alerts.slice(alertsBefore).find((a) => a.kind === 'patient_review'), 60_000);
+			expect(review).toMatchObject({ form: 'medical_history', reasons: expect.arrayContaining(['differing_details', 'unproven_contact_details']) });
+			// The notice names every proposed field, and no value.
+			expect([...(review.fields as string[])].sort()).toEqual(['address', 'email', 'mobilePhone']);
+			expect(JSON.stringify(review)).not.toMatch(/Vera|Target|mallory|0499|Attacker|1975/i);
+			await settle();
+			expect(JSON.stringify(w.mr.state.patients.get(victim.id))).toBe(before);
+			expect(w.mr.state.addresses.get(victim.id) ?? []).toHaveLength(0);
+			// The next Calendly booking in the patient's name (her own email, another mobile) is booked on her record; the mobile is proposed, not written.
+			const bookingAlerts = w.alerts.alerts.length;
+			const { appt } = await book(w, mailbox('ramona'), 'GAPS Coaching Follow-up', { first: 'Vera', last, email, phone: '0499 000 111' });
+			expect(appt).toMatchObject({ patientId: victim.id, reminderMethod: 'SMS' });
+			const bookingReview = await waitFor('booking review notice', () => w.alerts.alerts.slice(bookingAlerts).find((a) => a.kind === 'patient_review'), 60_000);
+			expect(bookingReview).toMatchObject({ reasons: ['unproven_contact_details'], fields: ['mobilePhone'], workflow: 'Booking Processor' });
+			expect(JSON.stringify(w.mr.state.patients.get(victim.id))).toBe(before);
+		});
+
+		test('junk POSTs to a form’s webhook URL: no error execution, no per-POST alert; counted as rejected and grouped into at most one notice', async () => {
+			const url = hookFor('241000000001');
+			const errorsBefore = w.n8n.executionCustomData('FormProcWf000001').filter((e) => e.status === 'error').length;
+			const alertsBefore = w.alerts.alerts.length;
+			const multipart = (fields: Record<string, string>) => {
+				const fd = new FormData();
+				for (const [k, v] of Object.entries(fields)) fd.set(k, v);
+				return fd;
+			};
+			const junk: RequestInit[] = [
+				{ method: 'POST', body: multipart({ hello: 'world' }) },
+				{ method: 'POST', body: multipart({ formID: '241000000001', rawRequest: '{not json' }) },
+				{ method: 'POST', body: multipart({ submissionID: 'DROP TABLE', rawRequest: '[]' }) },
+				{ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=b&c=d' },
+				{ method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"event":"ping"}' },
+				{ method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' },
+			];
+			for (const init of junk) {
+				const res = await fetch(url, init);
+				await res.text();
+				expect(res.status).toBe(200);
+			}
+			const rejected = await waitFor('junk counted as rejected', () => {
+				const labels = w.n8n.executionCustomData('FormProcWf000001').filter((e) => e.data.outcome === 'rejected: no_submission_id');
+				return labels.length >= junk.length && labels;
+			}, 60_000, 500);
+			expect(rejected.every((e) => e.status === 'success')).toBe(true);
+			await settle();
+			expect(w.n8n.executionCustomData('FormProcWf000001').filter((e) => e.status === 'error')).toHaveLength(errorsBefore);
+			const fresh = w.alerts.alerts.slice(alertsBefore);
+			expect(fresh.filter((a) => a.kind === 'workflow_error')).toEqual([]);
+			// One notice per reason per hour (none when this hour already had one; two only if the hour turned).
+			expect(fresh.filter((a) => a.kind === 'form_rejected').length).toBeLessThanOrEqual(1);
+			expect(fresh.every((a) => a.kind === 'form_rejected' && a.reason === 'no_submission_id')).toBe(true);
+			expect(await ready()).toBe(200);
 		});
 
 		test('a genuine submission delivered again (a replay) is processed once', async () => {
@@ -271,9 +462,9 @@ describe(`forms, waitlist, payments and the website endpoint in real n8n ${N8N_V
 			const deep = `{"q4_email":${'{"d":'.repeat(5000)}"leaf"${'}'.repeat(5000)}}`;
 			const nested = await w.jotform.deliver('241000000002', '60000000000000999998', deep, [hookFor('241000000002')]);
 			expect(nested[0].status).toBeLessThan(500);
-			// Not JotForm's multipart shape at all: n8n's JotForm Trigger refuses it before any execution.
+			// Not JotForm's multipart shape at all: passed on as no submission, never parsed further.
 			const body = await fetch(hookFor('241000000002'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ submissionID: 'x'.repeat(100_000) }) });
-			expect(body.ok).toBe(false);
+			expect(body.status).toBeLessThan(500);
 			expect(await ready()).toBe(200);
 			await settle();
 			expect(await ready()).toBe(200);

@@ -1,10 +1,10 @@
 /** Hostile public input (200,000 characters) and every parser and redactor that takes it. */
 import { redact } from '../../lib/medirecordsMapping';
 import { cleanEmail, splitName, toE164, toIsoDate } from '../../lib/patientFields';
-import { isPlausibleName, plausibleEmail, redactText, stripHtml } from '../../lib/publicInput';
+import { echo, isPlausibleName, plausibleEmail, redactText, stripHtml } from '../../lib/publicInput';
 import { readAnswers, routeBooking } from '../../lib/booking';
 import { routeForm } from '../../lib/forms';
-import { readQuestions, recogniseQuestions, submittedAt } from '../../lib/jotform';
+import { formIdOf, readQuestions, recogniseQuestions, submissionIdOf, submittedAt } from '../../lib/jotform';
 import { buildSubmission, questionsContent } from '../../sandbox/services';
 import { graphEvent, shippedCatalog } from './fixtures';
 
@@ -39,6 +39,8 @@ export const PARSERS: Array<[string, (s: string) => unknown]> = [
 	['redact', (s) => redact(s, ['Ng', 'Li', 'ana@example.com', '+61400111222', s.slice(0, 50)])],
 	['redactText', (s) => redactText(s, [s.slice(0, 3)])],
 	['submittedAt', (s) => submittedAt(s, 'America/New_York')],
+	['echo', (s) => echo(s)],
+	['submissionIdOf and formIdOf', (s) => [submissionIdOf({ data: { submissionID: s, formID: s } }), formIdOf(s)]],
 	['recogniseQuestions', (s) => recogniseQuestions([{ qid: '1', name: s, text: s, type: 'control_textbox' }], { [s]: 'notes' })],
 	['routeBooking (event body and attendee)', (s) =>
 		routeBooking(catalog, { mailbox: 'ramona@clinic.example', event: graphEvent({ subject: s.slice(0, 5000), mailbox: 'ramona@clinic.example', body: s, name: s, email: s }) })],

@@ -1,8 +1,9 @@
 import { execFileSync } from 'child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import path from 'path';
 import { composeN8nEnvironment, interpolate, machineEnvironment, MACHINE_OVERRIDES, parseDotEnv, readCompose, testDotEnv, type ComposeService } from '../../local/composeEnv';
+import { CADDY, standardCaddyfile } from '../helpers/caddy';
 
 const ROOT = path.resolve(__dirname, '../..');
 const read = (f: string) => readFileSync(path.join(ROOT, f), 'utf8');
@@ -145,13 +146,11 @@ describe('image layout', () => {
 });
 
 describe('Caddy', () => {
-	const caddy = path.join(ROOT, 'harness/tools/caddy/usr/bin/caddy');
+	const caddy = CADDY;
 	const caddyEnv = { PATH: process.env.PATH, HOME: mkdtempSync(path.join(tmpdir(), 'caddy-')), DOMAIN: 'n8n.clinic.example', ACME_EMAIL: 'it@clinic.example', OPS_ALLOWED_IPS: parseDotEnv(envExample).OPS_ALLOWED_IPS };
 	// Debian's Caddy has no rate-limit plugin: the plugin's blocks (and its `order` line) are taken
 	// out, and everything else goes through Caddy's own parser.
-	const standard = read('deploy/Caddyfile')
-		.replace(/\n\s*order rate_limit[^\n]*/, '')
-		.replace(/\n(\t+)rate_limit \{[\s\S]*?\n\1\}/g, '');
+	const standard = standardCaddyfile();
 	type Route = { match?: Array<{ path?: string[]; remote_ip?: { ranges: string[] }; host?: string[] }>; handle: Array<Record<string, unknown> & { handler: string; routes?: Route[] }> };
 
 	test('Caddy’s own parser accepts it (scripts/e2e-setup.sh unpacks Debian’s caddy)', () => {
@@ -177,6 +176,7 @@ describe('Caddy', () => {
 		const rest = routes.slice(1).map((r) => ({ match: r.match?.[0] ?? 'anything else', to: upstream(r) }));
 		expect(rest).toEqual([
 			{ match: { path: ['/webhook/service-calendars', '/webhook/service-calendars/*', '/webhook/clinic-booking.js'] }, to: 'n8n-webhook:5678' },
+			{ match: { path: ['/webhook/graph-upkeep', '/webhook/launch-service'] }, to: 'n8n-webhook:5678' },
 			{ match: { path: ['/webhook/*'] }, to: 'n8n-webhook:5678' },
 			{ match: { remote_ip: { ranges: ['203.0.113.10/32', '198.51.100.0/28'] } }, to: 'n8n:5678' },
 			{ match: 'anything else', to: 'respond' },
@@ -184,7 +184,7 @@ describe('Caddy', () => {
 		expect(JSON.stringify(routes.at(-1))).toMatch(/"status_code":404/);
 		// The plugin's blocks that were taken out: one per public route, each keyed per client.
 		const limits = [...read('deploy/Caddyfile').matchAll(/rate_limit \{\s*zone (\w+) \{\s*key \{remote_host\}\s*events (\d+)\s*window (\w+)/g)].map((m) => m[1]);
-		expect(limits).toEqual(['website', 'webhooks']);
+		expect(limits).toEqual(['website', 'ops', 'webhooks']);
 	});
 });
 
@@ -209,7 +209,7 @@ describe('scale-out', () => {
 		execFileSync('node', [path.join(ROOT, 'scripts/prepare-workflows.js'), '--site-origin', 'http://127.0.0.1:4016', path.join(ROOT, 'workflows'), site]);
 		const read2 = (f: string) => JSON.parse(readFileSync(path.join(site, f), 'utf8')) as { nodes: Array<{ type: string; parameters: { operation?: string; clinic?: { siteOrigin?: string }; options?: { allowedOrigins?: string } } }> };
 		expect(read2('service-catalog.json').nodes.find((n) => n.parameters.operation === 'defineCatalog')!.parameters.clinic!.siteOrigin).toBe('http://127.0.0.1:4016');
-		expect(read2('service-calendars-endpoint.json').nodes.filter((n) => n.type === 'n8n-nodes-base.webhook').map((n) => n.parameters.options?.allowedOrigins)).toEqual(['http://127.0.0.1:4016', 'http://127.0.0.1:4016']);
+		expect(read2('service-calendars-endpoint.json').nodes.filter((n) => n.type === 'n8n-nodes-base.webhook').map((n) => n.parameters.options?.allowedOrigins)).toEqual(Array(4).fill('http://127.0.0.1:4016'));
 		const catalog = read('workflows/service-catalog.json');
 		expect(catalog).not.toMatch(/127\.0\.0\.1|localhost|:\d{4}\//);
 		expect(read('docker-compose.yml')).toMatch(/--ops-alert-url \\"\$\$OPS_ALERT_URL\\"/);
@@ -217,10 +217,11 @@ describe('scale-out', () => {
 });
 
 describe('shipped workflows', () => {
-	const files = ['booking-processor', 'form-processor', 'launch-service', 'payments', 'subscription-upkeep', 'service-calendars-endpoint', 'service-catalog', 'error-alert'];
+	const files = ['booking-processor', 'form-processor', 'launch-service', 'payments', 'subscription-upkeep', 'service-calendars-endpoint', 'service-catalog', 'error-alert', 'waitlist-confirmation'];
 	const wf = (f: string) => JSON.parse(read(`workflows/${f}.json`)) as { id: string; settings: Record<string, string>; nodes: Array<{ name: string; type: string; parameters: Record<string, unknown> }>; connections: Record<string, unknown> };
 
-	test('all eight exist, use the package name for our nodes, and name the Error Alert workflow', () => {
+	test('all nine exist (and nothing else), use the package name for our nodes, and name the Error Alert workflow', () => {
+		expect(readdirSync(path.join(ROOT, 'workflows')).sort()).toEqual(files.map((f) => `${f}.json`).sort());
 		for (const f of files) {
 			const w = wf(f);
 			for (const n of w.nodes) expect(n.type).toMatch(/^(n8n-nodes-base\.|n8n-nodes-medirecords-booking\.)/);
@@ -233,8 +234,25 @@ describe('shipped workflows', () => {
 	test('the website’s webhooks answer CORS (preflights too) for the catalog’s website origin only', () => {
 		const catalog = wf('service-catalog').nodes.find((n) => n.parameters.operation === 'defineCatalog')!.parameters as { clinic: { siteOrigin: string } };
 		const hooks = wf('service-calendars-endpoint').nodes.filter((n) => n.type === 'n8n-nodes-base.webhook');
-		expect(hooks.map((n) => n.parameters.path)).toEqual(['service-calendars', 'clinic-booking.js']);
+		expect(hooks.map((n) => `${String(n.parameters.httpMethod)} ${String(n.parameters.path)}`)).toEqual(['GET service-calendars', 'HEAD service-calendars', 'GET clinic-booking.js', 'HEAD clinic-booking.js']);
 		for (const h of hooks) expect((h.parameters.options as { allowedOrigins?: string }).allowedOrigins).toBe(catalog.clinic.siteOrigin);
+	});
+
+	test('the waitlist table is created the same way wherever it is first needed (a form sign-up, a launch on a fresh install)', () => {
+		const ensure = (f: string) => wf(f).nodes.find((n) => n.name === 'Ensure Waitlist Table')!.parameters;
+		expect(ensure('launch-service')).toEqual(ensure('form-processor'));
+		const columns = (ensure('form-processor').columns as { column: Array<{ name: string }> }).column.map((c) => c.name);
+		expect(columns).toEqual(expect.arrayContaining(['email', 'service', 'notified', 'confirmed', 'confirmBy']));
+	});
+
+	test('the ops webhooks need the key, and the waitlist link is signed with the Crypto credential on both sides', () => {
+		const keyed = files.flatMap((f) => wf(f).nodes.filter((n) => n.type === 'n8n-nodes-base.webhook' && n.parameters.authentication === 'headerAuth').map((n) => n.parameters.path));
+		expect(keyed.sort()).toEqual(['graph-upkeep', 'launch-service']);
+		// n8n answers every preflight with some origin: for the keyed webhooks it names one no browser has.
+		for (const f of files) for (const n of wf(f).nodes.filter((x) => x.parameters.authentication === 'headerAuth')) expect((n.parameters.options as { allowedOrigins?: string }).allowedOrigins).toBe('https://no-browser.invalid');
+		const signers = ['form-processor', 'waitlist-confirmation'].map((f) => wf(f).nodes.find((n) => n.type === 'n8n-nodes-base.crypto')!.parameters);
+		expect(signers[0]).toMatchObject({ action: 'hmac', type: 'SHA256' });
+		expect(signers[1].value).toBe(signers[0].value);
 	});
 
 	test('no workflow stores successful executions on its own (the instance setting decides, for patient data)', () => {

@@ -1,10 +1,10 @@
 import { ADVERSARIAL, PARSERS } from '../helpers/adversarial';
 import { redact } from '../../lib/medirecordsMapping';
 import { cleanEmail, splitName, toE164, toIsoDate } from '../../lib/patientFields';
-import { boundValue, isPlausibleName, plausibleEmail, redactText, stripHtml } from '../../lib/publicInput';
+import { boundValue, echo, isPlausibleName, plausibleEmail, redactText, stripHtml } from '../../lib/publicInput';
 import { readAnswers, routeBooking } from '../../lib/booking';
 import { routeForm } from '../../lib/forms';
-import { readQuestions, recogniseQuestions, submittedAt } from '../../lib/jotform';
+import { formIdOf, readQuestions, recogniseQuestions, submissionIdOf, submittedAt } from '../../lib/jotform';
 import { buildSubmission, questionsContent } from '../../sandbox/services';
 import { graphEvent, shippedCatalog } from '../helpers/fixtures';
 
@@ -82,5 +82,23 @@ describe('booking answers as Calendly writes them into the Outlook event', () =>
 			{ question: 'Please share anything that will help prepare for our meeting.', answer: 'Bloating after meals' },
 			{ question: 'Phone Number', answer: '0400 111 222' },
 		]);
+	});
+});
+
+describe('what error answers and the JotForm trigger take from a POST', () => {
+	test('echo: at most 40 letters, digits, spaces and hyphens; anything else is "?"; marked when cut', () => {
+		expect(echo('gaps-coaching')).toBe('gaps-coaching');
+		expect(echo('<script>alert(1)</script>')).toBe('?script?alert?1???script?');
+		expect(echo('x'.repeat(15_000))).toBe(`${'x'.repeat(40)}…`);
+		expect(echo(undefined)).toBe('');
+	});
+
+	test('only digits are a JotForm submission or form id, wherever n8n put the fields', () => {
+		expect(submissionIdOf({ data: { submissionID: '6012345678901234567' } })).toBe('6012345678901234567');
+		expect(submissionIdOf({ body: { submissionID: 6012345678 } })).toBe('6012345678');
+		expect(submissionIdOf({ submissionID: '60123456789', notASubmission: false })).toBe('60123456789');
+		for (const junk of [{ data: { submissionID: 'DROP TABLE' } }, { data: { submissionID: '1'.repeat(26) } }, 'hello', undefined, null, [], { data: 'x' }]) expect(submissionIdOf(junk)).toBeUndefined();
+		expect(formIdOf({ data: { formID: '241000000002' } })).toBe('241000000002');
+		expect(formIdOf({ data: { formID: '../../etc' } })).toBeUndefined();
 	});
 });
