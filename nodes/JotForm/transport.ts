@@ -75,6 +75,20 @@ function refused(ctx: JotFormCtx, statusCode: number, itemIndex: number): NodeAp
 	});
 }
 
+/** A JotForm answer that is not what was asked for: HTTP status, what failed, and what ops do next. */
+function apiFailed(ctx: JotFormCtx, statusCode: number, itemIndex: number, message: string, description: string): NodeApiError {
+	return new NodeApiError(ctx.getNode(), { message: `HTTP ${statusCode}` } as JsonObject, { itemIndex, httpCode: String(statusCode), message, description });
+}
+
+const RETRY_KEPT = 'The execution is kept: retry it from the executions list once JotForm answers.';
+const PUBLISH_AGAIN = 'Check the form ID and that the "JotForm Submissions API" key has full access (registering a webhook needs it), then publish the workflow again.';
+
+/** A refused key is an outage (`refused`); any other answer but 200 fails with `message`. */
+function requireOk(ctx: JotFormCtx, res: Reply, itemIndex: number, message: string, description: string): void {
+	if (res.statusCode === 401 || res.statusCode === 403) throw refused(ctx, res.statusCode, itemIndex);
+	if (res.statusCode !== 200) throw apiFailed(ctx, res.statusCode, itemIndex, message, description);
+}
+
 export type SubmissionReply = { found: true; submission: JotFormSubmission } | { found: false; statusCode: number };
 
 /** `GET /submission/{id}`. 401/403/404 for a working key mean "not a submission of this account". */
@@ -87,14 +101,7 @@ export async function fetchSubmission(ctx: JotFormCtx, account: JotFormAccount, 
 		const me = await get(ctx, account, '/user', itemIndex);
 		if (me.statusCode === 401 || me.statusCode === 403) throw refused(ctx, me.statusCode, itemIndex);
 	}
-	if (res.statusCode >= 500 || res.statusCode === 429) {
-		throw new NodeApiError(ctx.getNode(), { message: `HTTP ${res.statusCode}` } as JsonObject, {
-			itemIndex,
-			httpCode: String(res.statusCode),
-			message: 'JotForm kept failing while the form submission was being verified.',
-			description: 'The execution is kept: retry it from the executions list once JotForm answers.',
-		});
-	}
+	if (res.statusCode >= 500 || res.statusCode === 429) throw apiFailed(ctx, res.statusCode, itemIndex, 'JotForm kept failing while the form submission was being verified.', RETRY_KEPT);
 	return { found: false, statusCode: res.statusCode };
 }
 
@@ -107,15 +114,7 @@ export async function formQuestions(ctx: JotFormCtx, account: JotFormAccount, fo
 	const hit = questionCache.get(key);
 	if (hit && Date.now() - hit.at < QUESTIONS_TTL_MS) return hit.questions;
 	const res = await get(ctx, account, `/form/${encodeURIComponent(formId)}/questions`, itemIndex);
-	if (res.statusCode === 401 || res.statusCode === 403) throw refused(ctx, res.statusCode, itemIndex);
-	if (res.statusCode !== 200) {
-		throw new NodeApiError(ctx.getNode(), { message: `HTTP ${res.statusCode}` } as JsonObject, {
-			itemIndex,
-			httpCode: String(res.statusCode),
-			message: `JotForm did not give the questions of form ${formId}.`,
-			description: 'The execution is kept: retry it from the executions list once JotForm answers.',
-		});
-	}
+	requireOk(ctx, res, itemIndex, `JotForm did not give the questions of form ${formId}.`, RETRY_KEPT);
 	const questions = readQuestions(res.body?.content);
 	if (questionCache.size > 200) questionCache.clear();
 	questionCache.set(key, { at: Date.now(), questions });
@@ -125,18 +124,9 @@ export async function formQuestions(ctx: JotFormCtx, account: JotFormAccount, fo
 /** The form's webhooks as JotForm lists them (`GET /form/{id}/webhooks`: `{ "<index>": "<url>" }`). */
 async function formWebhooks(ctx: JotFormCtx, account: JotFormAccount, formId: string): Promise<Record<string, string>> {
 	const res = await get(ctx, account, `/form/${encodeURIComponent(formId)}/webhooks`, 0);
-	if (res.statusCode === 401 || res.statusCode === 403) throw refused(ctx, res.statusCode, 0);
-	if (res.statusCode !== 200) throw apiFailed(ctx, res.statusCode, `JotForm did not list the webhooks of form ${formId}.`);
+	requireOk(ctx, res, 0, `JotForm did not list the webhooks of form ${formId}.`, PUBLISH_AGAIN);
 	const content = res.body?.content;
 	return content && typeof content === 'object' ? (content as Record<string, string>) : {};
-}
-
-function apiFailed(ctx: JotFormCtx, statusCode: number, message: string): NodeApiError {
-	return new NodeApiError(ctx.getNode(), { message: `HTTP ${statusCode}` } as JsonObject, {
-		httpCode: String(statusCode),
-		message,
-		description: 'Check the form ID and that the "JotForm Submissions API" key has full access (registering a webhook needs it), then publish the workflow again.',
-	});
 }
 
 /** Whether `url` is registered on the form. */
@@ -147,8 +137,7 @@ export async function hasFormWebhook(ctx: JotFormCtx, formId: string, url: strin
 /** `POST /form/{id}/webhooks` with `webhookURL`. */
 export async function addFormWebhook(ctx: JotFormCtx, formId: string, url: string): Promise<void> {
 	const res = await call(ctx, await jotFormAccount(ctx), `/form/${encodeURIComponent(formId)}/webhooks`, 0, 'POST', { webhookURL: url });
-	if (res.statusCode === 401 || res.statusCode === 403) throw refused(ctx, res.statusCode, 0);
-	if (res.statusCode !== 200) throw apiFailed(ctx, res.statusCode, `JotForm did not register the webhook of form ${formId}.`);
+	requireOk(ctx, res, 0, `JotForm did not register the webhook of form ${formId}.`, PUBLISH_AGAIN);
 }
 
 /** Removes every registration of `url` on the form (`DELETE /form/{id}/webhooks/{index}`), last index first. */

@@ -89,9 +89,8 @@ export class JotFormSubmissionTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const body = this.getBodyData() ?? {};
 		const submissionID = submissionIdOf(body);
-		const json: IDataObject = submissionID
-			? { submissionID, formID: formIdOf(body) ?? null, receivedFor: String(this.getNodeParameter('form', '')) }
-			: { notASubmission: true, receivedFor: String(this.getNodeParameter('form', '')) };
+		const receivedFor = String(this.getNodeParameter('form', ''));
+		const json: IDataObject = submissionID ? { submissionID, formID: formIdOf(body) ?? null, receivedFor } : { notASubmission: true, receivedFor };
 		return { workflowData: [[{ json }]] };
 	}
 }

@@ -1,6 +1,6 @@
 /** Create or Update: finds the patient by the clinic’s identity policy, creates them if absent, and changes an existing record only as Existing Patient allows; anything else is proposed for review. */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { CONTACT_FIELDS, contactWrite, isUnknown, planUpdate, type ContactWrite, type UpdatePlan } from '../../../../lib/identity';
+import { CONTACT_FIELDS, contactWrite, isUnknown, planUpdate, type ContactWrite, type MatchDecision, type UpdatePlan } from '../../../../lib/identity';
 import { type PatientInput } from '../../../../lib/medirecordsMapping';
 import type { PatientAddress } from '../../../../lib/patientFields';
 import { mediRecordsRequest } from '../../transport';
@@ -67,13 +67,11 @@ export async function upsertPatient(ctx: Ctx, p: PatientInput, i: number, onExis
 	const out = await upsertRecord(ctx, p, i, onExisting, policy);
 	if (!address || typeof out.patientId !== 'string') return out;
 	const isNew = out.action === 'created';
-	const synced = await syncAddress(ctx, out.patientId, address, i, isNew, isNew || contactWrite(policy, out.matchedBy as MatchedBy));
+	const synced = await syncAddress(ctx, out.patientId, address, i, isNew, isNew || contactWrite(policy, out.matchedBy as MatchDecision['matchedBy']));
 	if (synced === 'added' || synced === 'unchanged') return { ...out, addressAction: synced };
 	const reasons = [...new Set([...(out.reviewReasons as string[]), synced === 'unproven' ? 'unproven_contact_details' : 'differing_details'])];
 	return { ...out, addressAction: 'proposed', ...review(reasons, { ...(out.proposedChanges as IDataObject), address }) };
 }
-
-type MatchedBy = Parameters<typeof contactWrite>[1];
 
 /** Why each proposed value was not written: it differs from the record, or it is a contact detail without proof. */
 function reasonsFor(record: IDataObject, proposed: IDataObject): string[] {
@@ -111,6 +109,7 @@ async function upsertRecord(ctx: Ctx, p: PatientInput, i: number, onExisting: On
 export async function execute(ctx: Ctx, i: number): Promise<IDataObject> {
 	const p = readInput(ctx, i, ['email', 'firstName', 'lastName', 'dob'], 'additionalFields');
 	const onExisting = ctx.getNodeParameter('onExisting', i, 'fillBlanks') as OnExisting;
-	const contact = onExisting === 'fillBlanks' ? (ctx.getNodeParameter('contactDetails', i, 'emailMatch') as ContactWrite) : 'write';
+	// Hidden under Overwrite With Input: upsertPatient then writes contact details as staff input.
+	const contact = ctx.getNodeParameter('contactDetails', i, 'emailMatch') as ContactWrite;
 	return upsertPatient(ctx, p, i, onExisting, readAddress(ctx, i), contact);
 }
