@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { CatalogEntry as Entry, EntryList } from '../../lib/catalog';
-import { FORM_FIELDS, PRACTITIONER_FIELDS, SERVICE_FIELDS } from '../ServiceRouter/catalogFields';
+import { FORM_FIELDS, PRACTITIONER_FIELDS, SERVICE_FIELDS } from '../shared/catalogFields';
 
 const LISTS: Record<string, { list: EntryList; fields: INodeProperties[] }> = {
 	practitioner: { list: 'practitioners', fields: PRACTITIONER_FIELDS },

@@ -10,7 +10,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 import { fromFunction, NodeApiError, NodeConnectionTypes, NodeOperationError, webhookDescriptionFields } from 'n8n-workflow';
-import { clientStateFor, collapse, constantTimeEqual, mailboxOfResource, planFetches, remember, subscriptionResource, validationEcho, type DistinctChange, type Notification, type SeenEvent } from '../../lib/graph';
+import { clientStateFor, collapse, constantTimeEqual, mailboxOfResource, planFetches, remember, subscriptionResource, validationEcho, type DistinctChange, type Notification, type SeenEvent } from '../../lib/sources/graph';
 
 /** The echoed token is text, never content a browser may sniff or run. */
 const ECHO_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "default-src 'none'" };

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError, sleep } from 'n8n-workflow';
 import { CatalogError, mailboxes as catalogMailboxes, parseCatalogInput, splitList, type CatalogProblem } from '../../lib/catalog';
-import { clientStateFor, planUpkeep, subscriptionResource, mailboxOfResource } from '../../lib/graph';
+import { clientStateFor, planUpkeep, subscriptionResource, mailboxOfResource } from '../../lib/sources/graph';
 import { graphCredentials, graphStats } from '../MicrosoftGraph/transport';
 import { batchWithLifetimeFallback, createStep, errorMessage, expiryIn, listSubscriptions, runBatch, type BatchStep, type SubscriptionSpec } from '../MicrosoftGraph/subscriptions';
 

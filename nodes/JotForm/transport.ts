@@ -6,7 +6,7 @@
 import type { IExecuteFunctions, IHookFunctions, ILoadOptionsFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 import { backoffMs, retryAfterMs } from '../../lib/http';
-import { readQuestions, type JotFormQuestion, type JotFormSubmission } from '../../lib/jotform';
+import { readQuestions, type JotFormQuestion, type JotFormSubmission } from '../../lib/sources/jotform';
 
 export const JOTFORM_CREDENTIAL = 'jotFormSubmissionsApi';
 

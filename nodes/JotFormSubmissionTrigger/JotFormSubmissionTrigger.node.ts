@@ -20,7 +20,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { formIdOf, submissionIdOf } from '../../lib/jotform';
+import { formIdOf, submissionIdOf } from '../../lib/sources/jotform';
 import { addFormWebhook, hasFormWebhook, JOTFORM_CREDENTIAL, listForms, removeFormWebhook } from '../JotForm/transport';
 
 export class JotFormSubmissionTrigger implements INodeType {

@@ -5,7 +5,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { PageIterator } from '@microsoft/microsoft-graph-client/lib/src/tasks/PageIterator';
 import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
-import { chunk, isBeyondMaxLifetime, subscriptionResource, type ExistingSubscription } from '../../lib/graph';
+import { chunk, isBeyondMaxLifetime, subscriptionResource, type ExistingSubscription } from '../../lib/sources/graph';
 import { retryAfterMs } from '../../lib/http';
 import { graphBaseUrl, graphError, graphHttp, type GraphContext } from './transport';
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'fs';
 import path from 'path';
 import { PRACTITIONERS } from '../../sandbox/seed';
 import { HARNESS, N8N_VERSION, OPS_KEY, packPackage, ROOT } from '../../local/n8n';
-import { startWorld, stopWorld, waitFor, type World } from './context';
+import { startWorld, stopWorld, waitFor, readable, type World } from './context';
 import { book, letters, newPatient, patientsByEmail } from './scenarios';
 import { startFrontDoor } from '../helpers/caddy';
 
@@ -106,7 +106,7 @@ describe(`forms, waitlist, payments and the website endpoint in real n8n ${N8N_V
 		expect(mailsTo(email)).toHaveLength(1);
 		expect(ask).toMatch(/Please confirm: tell me when Weight Loss opens/);
 		// Nothing the person typed is in it: no name, no phone.
-		for (const mail of [ask, mailsTo(stranger)[0]]) expect(mail).not.toMatch(/Cal\b|Ng\b|Visit|Scamsite|0400|333/);
+		for (const mail of [ask, mailsTo(stranger)[0]]) expect(readable(mail)).not.toMatch(/\bCal\b|\bNg\b|Visit|Scamsite|0400|333/);
 		const link = new URL(/https?:\/\/\S+\/webhook\/waitlist-confirm\?r=\d+&s=[0-9a-f]{64}/.exec(ask)![0]);
 		const at = (search: string) => `${w.n8n.url}${link.pathname}${search}`;
 		const r = link.searchParams.get('r')!;
@@ -322,7 +322,7 @@ describe(`forms, waitlist, payments and the website endpoint in real n8n ${N8N_V
 			await settle();
 			expect(notice).toMatchObject({ kind: 'form_rejected', reason: 'unknown_submission', workflow: 'Form Processor' });
 			expect(String(notice.executionUrl)).toMatch(/\/workflow\/.+\/executions\/\d+$/);
-			expect(JSON.stringify(notice)).not.toMatch(/Mallory|Evil|Vera|0499|@/);
+			expect(readable(notice)).not.toMatch(/Mallory|Evil|Vera|0499|@/);
 			// Grouped: one notice per reason per hour (two only if the hour turned during the five POSTs).
 			expect(w.alerts.alerts.slice(alertsBefore).filter((a) => a.kind === 'form_rejected').length).toBeLessThanOrEqual(2);
 			expect(mrWrites()).toBe(writes);
@@ -345,7 +345,7 @@ describe(`forms, waitlist, payments and the website endpoint in real n8n ${N8N_V
 			expect(review).toMatchObject({ form: 'medical_history', reasons: expect.arrayContaining(['differing_details', 'unproven_contact_details']) });
 			// The notice names every proposed field, and no value.
 			expect([...(review.fields as string[])].sort()).toEqual(['address', 'email', 'mobilePhone']);
-			expect(JSON.stringify(review)).not.toMatch(/Vera|Target|mallory|0499|Attacker|1975/i);
+			expect(readable(review)).not.toMatch(/Vera|Target|mallory|0499|Attacker|1975/i);
 			await settle();
 			expect(JSON.stringify(w.mr.state.patients.get(victim.id))).toBe(before);
 			expect(w.mr.state.addresses.get(victim.id) ?? []).toHaveLength(0);
@@ -428,7 +428,7 @@ describe(`forms, waitlist, payments and the website endpoint in real n8n ${N8N_V
 			expect(patientsByEmail(w, email).find((p) => p.id === mother.id)).toEqual(mother);
 			const review = await waitFor('possible-duplicate review', () => w.alerts.alerts.slice(alertsBefore).find((a) => a.kind === 'patient_review'), 60_000);
 			expect(review).toMatchObject({ reasons: ['possible_duplicate'], possibleDuplicates: 1, form: 'medical_history' });
-			expect(JSON.stringify(review)).not.toMatch(/Khan|Sam|Mia|0400|2012|@example/);
+			expect(readable(review)).not.toMatch(/Khan|Sam|Mia|0400|2012|@example/);
 		});
 
 		test('a form without a gender question keeps the known gender; a differing phone is proposed for review, not written', async () => {
@@ -439,7 +439,7 @@ describe(`forms, waitlist, payments and the website endpoint in real n8n ${N8N_V
 			await w.jotform.submit('241000000003', { fullName: { first: 'Vera', last: 'Gendered' }, email, phoneNumber: { full: '0400 999 000' }, dateOf: { month: 'March', day: '9', year: '1975' } });
 			const review = await waitFor('review notice', () => w.alerts.alerts.slice(alertsBefore).find((a) => a.kind === 'patient_review'), 60_000);
 			expect(review).toMatchObject({ reasons: ['differing_details'], fields: ['mobilePhone'], form: 'gaps_assessment' });
-			expect(JSON.stringify(review)).not.toMatch(/Vera|Gendered|0400|1975|@example|inbox/);
+			expect(readable(review)).not.toMatch(/Vera|Gendered|0400|1975|@example|inbox/);
 			expect(patientsByEmail(w, email)[0]).toMatchObject({ gender: 'F', mobilePhone: '+61400777888', dob: '1975-03-09' });
 		});
 

@@ -1,5 +1,5 @@
 /** Traffic the clinic's systems send, and how to see what MediRecords ended up with. */
-import { referenceMarker } from '../../lib/medirecordsMapping';
+import { referenceMarker } from '../../lib/medirecords/mapping';
 import type { Appointment, Patient } from '../../sandbox/medirecords';
 import type { GraphEvent } from '../../sandbox/graph';
 import type { World } from './context';

@@ -1,10 +1,10 @@
 /** Hostile public input (200,000 characters) and every parser and redactor that takes it. */
-import { redact } from '../../lib/medirecordsMapping';
-import { cleanEmail, splitName, toE164, toIsoDate } from '../../lib/patientFields';
-import { echo, isPlausibleName, plausibleEmail, redactText, stripHtml } from '../../lib/publicInput';
-import { readAnswers, routeBooking } from '../../lib/booking';
-import { routeForm } from '../../lib/forms';
-import { formIdOf, readQuestions, recogniseQuestions, submissionIdOf, submittedAt } from '../../lib/jotform';
+import { redact } from '../../lib/medirecords/mapping';
+import { cleanEmail, splitName, toE164, toIsoDate } from '../../lib/sources/patientFields';
+import { echo, isPlausibleName, plausibleEmail, redactText, stripHtml } from '../../lib/sources/publicInput';
+import { readAnswers, routeBooking } from '../../lib/sources/booking';
+import { routeForm } from '../../lib/sources/forms';
+import { formIdOf, readQuestions, recogniseQuestions, submissionIdOf, submittedAt } from '../../lib/sources/jotform';
 import { buildSubmission, questionsContent } from '../../sandbox/services';
 import { graphEvent, shippedCatalog } from './fixtures';
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'fs';
 import path from 'path';
 import type { IDataObject } from 'n8n-workflow';
 import { catalogFromParameters, parseCatalog, type Catalog } from '../../lib/catalog';
-import { FORM_FIELDS, PRACTITIONER_FIELDS, SERVICE_FIELDS } from '../../nodes/ServiceRouter/catalogFields';
+import { FORM_FIELDS, PRACTITIONER_FIELDS, SERVICE_FIELDS } from '../../nodes/shared/catalogFields';
 
 export function shippedWorkflow(file: string): { nodes: Array<{ name: string; type: string; parameters: IDataObject }>; [k: string]: unknown } {
 	return JSON.parse(readFileSync(path.join(__dirname, '../../workflows', file), 'utf8'));

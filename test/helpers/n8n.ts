@@ -219,6 +219,8 @@ export interface NodeSpec {
 	name?: string;
 	credentials?: Record<string, string>;
 	continueOnFail?: boolean;
+	/** The node's version; 1 unless given. */
+	typeVersion?: number;
 }
 
 export function makeNode(spec: NodeSpec, position: [number, number] = [0, 0]): INode {
@@ -228,7 +230,7 @@ export function makeNode(spec: NodeSpec, position: [number, number] = [0, 0]): I
 		id: randomUUID(),
 		name: spec.name ?? spec.type,
 		type: `${PKG}.${spec.type}`,
-		typeVersion: 1,
+		typeVersion: spec.typeVersion ?? 1,
 		position,
 		parameters: spec.parameters as INode['parameters'],
 		credentials,

@@ -3,7 +3,7 @@ import path from 'path';
 import type { IDataObject } from 'n8n-workflow';
 import { resolveWebhookDescriptionField, webhookDescriptionIsNativelyResolvable } from 'n8n-workflow';
 import { GraphCalendarTrigger } from '../../nodes/GraphCalendarTrigger/GraphCalendarTrigger.node';
-import { clientStateFor } from '../../lib/graph';
+import { clientStateFor } from '../../lib/sources/graph';
 import type { GraphSandbox } from '../../sandbox/graph';
 import { PRACTITIONERS } from '../../sandbox/seed';
 import { credentialReads, GRAPH, graphCredentials, NOTIFICATION_SECRET, preAuthCount, startGraph, TriggerHost } from '../helpers/graph';

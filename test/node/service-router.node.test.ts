@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { ServiceRouter } from '../../nodes/ServiceRouter/ServiceRouter.node';
+import { outputRows } from '../../nodes/ServiceRouter/actions/outputs';
+import { FORM_TYPES } from '../../lib/catalog/facts';
 import { JotFormSubmissionsApi } from '../../credentials/JotFormSubmissionsApi.credentials';
 import { JOTFORM_API_KEY, JotFormSandbox } from '../../sandbox/services';
 import { registerCredential, registerNode, runNode, setCredentials } from '../helpers/n8n';
@@ -30,6 +32,38 @@ test('the canvas shows one output per service plus Free Consultation, Cancellati
 	expect(outputsOf('listPractitioners')).toEqual(['Main', 'Unrouted', 'Not Modified']);
 	expect(outputsOf('websiteWidget')).toEqual(['Main', 'Unrouted', 'Not Modified']);
 	expect(outputsOf('matchPayment', { matchAgainst: 'bookings' })).toEqual(['Main']);
+});
+
+test('the canvas and execute read one outputs table: every operation fills exactly the outputs the editor draws', async () => {
+	const variants: IDataObject[] = [
+		{ operation: 'defineCatalog' },
+		{ operation: 'listPractitioners' },
+		{ operation: 'websiteWidget' },
+		{ operation: 'matchPayment' },
+		{ operation: 'matchPayment', matchAgainst: 'bookings' },
+		{ operation: 'routeForm' },
+		{ operation: 'routeBooking', serviceOutputs: 'gaps-coaching, counseling' },
+		{ operation: 'routeBooking', serviceOutputs: '' },
+	];
+	for (const p of variants) expect({ p, labels: outputsOf(String(p.operation), p) }).toEqual({ p, labels: outputRows(p).map((r) => r.label) });
+	// Route Form's outputs are the form types, in the catalog's order, then Unrouted.
+	expect(outputRows({ operation: 'routeForm' }).map((r) => r.name)).toEqual([...FORM_TYPES, 'unrouted']);
+	// An item for a form type lands on the output the editor labels with that type.
+	const r = await router({ operation: 'routeBooking', serviceOutputs: 'gaps-coaching, counseling', catalog: '={{ $json.catalog }}' }, [{ catalog, ...graphEvent({ subject: 'Counseling follow-up', mailbox: 'counselor1@clinic.example' }) }]);
+	const labels = outputsOf('routeBooking', { serviceOutputs: 'gaps-coaching, counseling' });
+	expect(r.outputs.length).toBe(labels.length);
+	expect(labels[r.outputs.findIndex((o) => o.length > 0)]).toBe('counseling');
+});
+
+test('Service Outputs: version 1 keeps its five service keys by default; from 1.1 a new node names none until ops list theirs', async () => {
+	const event = graphEvent({ subject: 'Counseling follow-up', mailbox: 'counselor1@clinic.example' });
+	const v1 = await runNode({ type: 'serviceRouter', parameters: { operation: 'routeBooking', catalog: '={{ $json.catalog }}' } }, [{ catalog, ...event }]);
+	expect(v1.outputs.length).toBe(9);
+	expect(v1.outputs[3]).toHaveLength(1);
+	const v11 = await runNode({ type: 'serviceRouter', typeVersion: 1.1, parameters: { operation: 'routeBooking', catalog: '={{ $json.catalog }}' } }, [{ catalog, ...event }]);
+	expect(v11.outputs.length).toBe(4);
+	expect(v11.outputs[2][0].json).toMatchObject({ reason: 'no_output_for_service' });
+	expect(new ServiceRouter().description.defaultVersion).toBe(1.1);
 });
 
 test('Define Catalog checks the catalog and attaches it to every item', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'os';
 import path from 'path';
 import { composeN8nEnvironment, interpolate, machineEnvironment, MACHINE_OVERRIDES, parseDotEnv, readCompose, testDotEnv, type ComposeService } from '../../local/composeEnv';
 import { CADDY, standardCaddyfile } from '../helpers/caddy';
+import { FORM_TYPE_NAMES, FORM_TYPES } from '../../lib/catalog/facts';
 
 const ROOT = path.resolve(__dirname, '../..');
 const read = (f: string) => readFileSync(path.join(ROOT, f), 'utf8');
@@ -253,6 +254,25 @@ describe('shipped workflows', () => {
 		const signers = ['form-processor', 'waitlist-confirmation'].map((f) => wf(f).nodes.find((n) => n.type === 'n8n-nodes-base.crypto')!.parameters);
 		expect(signers[0]).toMatchObject({ action: 'hmac', type: 'SHA256' });
 		expect(signers[1].value).toBe(signers[0].value);
+	});
+
+	test('the Form Processor branches on the one list of form types, and the Booking Processor on its Route Booking outputs', () => {
+		type Wire = { main: Array<Array<{ node: string }>> };
+		const branches = (w: ReturnType<typeof wf>, from: string) => (w.connections[from] as Wire).main.map((o) => o.map((c) => c.node));
+		// Route Form's output k is form type k: the step it leads to is named after that type.
+		const forms = branches(wf('form-processor'), 'Route Form');
+		expect(forms).toHaveLength(FORM_TYPES.length + 1);
+		FORM_TYPES.forEach((t, k) => expect({ t, next: forms[k][0] }).toEqual({ t, next: expect.stringMatching(new RegExp(`^${FORM_TYPE_NAMES[t].label}\\b`)) }));
+		// Route Booking: one output per listed service, each leading to the step named after that service in the catalog.
+		const booking = wf('booking-processor');
+		const route = booking.nodes.find((n) => n.name === 'Route Booking')!;
+		const keys = String(route.parameters.serviceOutputs).split(',').map((k) => k.trim());
+		const clinic = wf('service-catalog').nodes.find((n) => n.parameters.operation === 'defineCatalog')!.parameters as { services?: { values: Array<{ key: string; name: string }> } };
+		const entries = wf('service-catalog').nodes.filter((n) => n.type.endsWith('.catalogEntry') && n.parameters.operation === 'service').map((n) => n.parameters as { key?: string; name?: string });
+		const names = new Map([...(clinic.services?.values ?? []), ...entries].map((e) => [e.key, e.name]));
+		const wires = branches(booking, 'Route Booking');
+		expect(wires).toHaveLength(keys.length + 4);
+		keys.forEach((k, i) => expect({ k, next: wires[i][0] }).toEqual({ k, next: names.get(k) }));
 	});
 
 	test('no workflow stores successful executions on its own (the instance setting decides, for patient data)', () => {

@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 import { backoffMs, retryAfterMs } from '../../../lib/http';
-import { readIntervalCodes, redact, type IntervalCode } from '../../../lib/medirecordsMapping';
+import { readIntervalCodes, redact, type IntervalCode } from '../../../lib/medirecords/mapping';
 
 export type MediRecordsContext = IExecuteFunctions | ILoadOptionsFunctions;
 

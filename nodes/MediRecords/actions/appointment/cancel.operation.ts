@@ -1,7 +1,7 @@
 /** Cancel: sets the status to Cancelled with a reason; cancelling twice changes nothing. */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { APPOINTMENT_STATUS } from '../../../../lib/medirecordsMapping';
+import { APPOINTMENT_STATUS } from '../../../../lib/medirecords/mapping';
 import { appointmentToFind, putAppointment, resolveAppointment, show, timeZoneOptions, type Ctx } from './shared';
 
 export const description: INodeProperties[] = [

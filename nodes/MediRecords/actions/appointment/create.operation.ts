@@ -1,7 +1,7 @@
 /** Create: books an appointment; with an external reference, booking twice returns (or moves) the first one. */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { APPOINTMENT_STATUS, composeNotes } from '../../../../lib/medirecordsMapping';
+import { APPOINTMENT_STATUS, composeNotes } from '../../../../lib/medirecords/mapping';
 import { DEFAULT_TIME_ZONE, minutesBetween, normaliseScheduleTime } from '../../../../lib/time';
 import { mediRecordsRequest } from '../../transport';
 import { appointmentTypeLocator, providerLocator, REMINDER_OPTIONS, STATUS_OPTIONS, TIME_ZONE_OPTION } from '../common';

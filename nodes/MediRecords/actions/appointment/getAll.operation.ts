@@ -1,6 +1,6 @@
 /** Get Many: a practice’s appointments by filters, Return All or Limit. */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { hasReference } from '../../../../lib/medirecordsMapping';
+import { hasReference } from '../../../../lib/medirecords/mapping';
 import { normaliseScheduleTime } from '../../../../lib/time';
 import { mediRecordsPaged } from '../../transport';
 import { returnAllOrLimit, STATUS_OPTIONS } from '../common';

@@ -1,7 +1,7 @@
 /** What the appointment operations share: where appointments live, the practice time zone, references, and MediRecords' whole-record PUT. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { hasReference, intervalCodeFor, parseDurationText, APPOINTMENT_STATUS } from '../../../../lib/medirecordsMapping';
+import { hasReference, intervalCodeFor, parseDurationText, APPOINTMENT_STATUS } from '../../../../lib/medirecords/mapping';
 import { DEFAULT_TIME_ZONE, toPracticeLocal } from '../../../../lib/time';
 import { getCredentials, intervalCodes, mediRecordsPaged, mediRecordsRequest } from '../../transport';
 import { appointmentLocator, TIME_ZONE_OPTION } from '../common';

@@ -1,6 +1,6 @@
 /** Update (Reschedule): moves, re-types or annotates an appointment; nothing is written when it already holds the values. */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { appendToNotes, replaceNotesKeepingMarker } from '../../../../lib/medirecordsMapping';
+import { appendToNotes, replaceNotesKeepingMarker } from '../../../../lib/medirecords/mapping';
 import { minutesBetween, normaliseScheduleTime, practiceLocalToInstant } from '../../../../lib/time';
 import { appointmentTypeLocator, REMINDER_OPTIONS, STATUS_OPTIONS } from '../common';
 import { appointmentToFind, holdsAlready, intervalCode, locatorValue, putAppointment, resolveAppointment, show, timeZoneOptions, timeZoneOf, wrap, type Ctx } from './shared';

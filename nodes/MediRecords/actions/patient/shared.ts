@@ -1,9 +1,9 @@
 /** What the patient operations share: reading the node's patient fields, MediRecords' search, create, update and addresses. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { decideMatch, type MatchDecision } from '../../../../lib/identity';
-import { cleanPatient, PATIENT_FIELDS, type PatientInput } from '../../../../lib/medirecordsMapping';
-import type { PatientAddress } from '../../../../lib/patientFields';
+import { decideMatch, type MatchDecision } from '../../../../lib/medirecords/identity';
+import { cleanPatient, PATIENT_FIELDS, type PatientInput } from '../../../../lib/medirecords/mapping';
+import type { PatientAddress } from '../../../../lib/sources/patientFields';
 import { getCredentials, mediRecordsPaged, mediRecordsRequest } from '../../transport';
 
 

@@ -1,8 +1,8 @@
 /** Create or Update: finds the patient by the clinic’s identity policy, creates them if absent, and changes an existing record only as Existing Patient allows; anything else is proposed for review. */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { CONTACT_FIELDS, contactWrite, isUnknown, planUpdate, type ContactWrite, type MatchDecision, type UpdatePlan } from '../../../../lib/identity';
-import { type PatientInput } from '../../../../lib/medirecordsMapping';
-import type { PatientAddress } from '../../../../lib/patientFields';
+import { CONTACT_FIELDS, contactWrite, isUnknown, planUpdate, type ContactWrite, type MatchDecision, type UpdatePlan } from '../../../../lib/medirecords/identity';
+import { type PatientInput } from '../../../../lib/medirecords/mapping';
+import type { PatientAddress } from '../../../../lib/sources/patientFields';
 import { mediRecordsRequest } from '../../transport';
 import { createPatient, findPatient, identityFields, readAddress, readInput, show, syncAddress, updatePatient, type Ctx } from './shared';
 

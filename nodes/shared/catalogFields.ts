@@ -1,9 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { BOOKING_KINDS, FORM_TYPES } from '../../lib/catalog';
+import { BOOKING_KINDS, FORM_TYPE_NAMES, FORM_TYPES } from '../../lib/catalog';
 import { DEFAULT_TIME_ZONE } from '../../lib/time';
 
 const show = { show: { operation: ['defineCatalog'] } };
-export const FORM_TYPE_OPTIONS = FORM_TYPES.map((t) => ({ name: t.replace(/_/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase()), value: t }));
+export const FORM_TYPE_OPTIONS = FORM_TYPES.map((t) => ({ name: FORM_TYPE_NAMES[t].label, value: t }));
 const KIND_OPTIONS = [
 	{ name: 'Any', value: '' },
 	{ name: 'Free Initial Consultation', value: 'freeConsultation' },

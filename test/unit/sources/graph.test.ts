@@ -1,4 +1,4 @@
-import { clientStateFor, collapse, constantTimeEqual, isBeyondMaxLifetime, parseResource, planFetches, planUpkeep, remember, validationEcho, MAX_VALIDATION_TOKEN, type DistinctChange, type SeenEvent } from '../../lib/graph';
+import { clientStateFor, collapse, constantTimeEqual, isBeyondMaxLifetime, parseResource, planFetches, planUpkeep, remember, validationEcho, MAX_VALIDATION_TOKEN, type DistinctChange, type SeenEvent } from '../../../lib/sources/graph';
 
 describe('clientState', () => {
 	test('derived per workflow path, stable, and compared in constant time', () => {

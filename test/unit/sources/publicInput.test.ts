@@ -1,12 +1,12 @@
-import { ADVERSARIAL, PARSERS } from '../helpers/adversarial';
-import { redact } from '../../lib/medirecordsMapping';
-import { cleanEmail, splitName, toE164, toIsoDate } from '../../lib/patientFields';
-import { boundValue, echo, isPlausibleName, plausibleEmail, redactText, stripHtml } from '../../lib/publicInput';
-import { readAnswers, routeBooking } from '../../lib/booking';
-import { routeForm } from '../../lib/forms';
-import { formIdOf, readQuestions, recogniseQuestions, submissionIdOf, submittedAt } from '../../lib/jotform';
-import { buildSubmission, questionsContent } from '../../sandbox/services';
-import { graphEvent, shippedCatalog } from '../helpers/fixtures';
+import { ADVERSARIAL, PARSERS } from '../../helpers/adversarial';
+import { redact } from '../../../lib/medirecords/mapping';
+import { cleanEmail, splitName, toE164, toIsoDate } from '../../../lib/sources/patientFields';
+import { boundValue, echo, isPlausibleName, plausibleEmail, redactText, stripHtml } from '../../../lib/sources/publicInput';
+import { readAnswers, routeBooking } from '../../../lib/sources/booking';
+import { routeForm } from '../../../lib/sources/forms';
+import { formIdOf, readQuestions, recogniseQuestions, submissionIdOf, submittedAt } from '../../../lib/sources/jotform';
+import { buildSubmission, questionsContent } from '../../../sandbox/services';
+import { graphEvent, shippedCatalog } from '../../helpers/fixtures';
 
 /** The deepest nesting of a JSON-like value, counted without recursion. */
 function nestingDepth(value: unknown): number {
@@ -99,6 +99,6 @@ describe('what error answers and the JotForm trigger take from a POST', () => {
 		expect(submissionIdOf({ submissionID: '60123456789', notASubmission: false })).toBe('60123456789');
 		for (const junk of [{ data: { submissionID: 'DROP TABLE' } }, { data: { submissionID: '1'.repeat(26) } }, 'hello', undefined, null, [], { data: 'x' }]) expect(submissionIdOf(junk)).toBeUndefined();
 		expect(formIdOf({ data: { formID: '241000000002' } })).toBe('241000000002');
-		expect(formIdOf({ data: { formID: '../../etc' } })).toBeUndefined();
+		expect(formIdOf({ data: { formID: '../../../etc' } })).toBeUndefined();
 	});
 });

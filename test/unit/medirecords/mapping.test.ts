@@ -1,18 +1,4 @@
-import {
-	appendToNotes,
-	cleanPatient,
-	composeNotes,
-	hasReference,
-	intervalCodeFor,
-	parseDurationText,
-	patientChanges,
-	readIntervalCodes,
-	redact,
-	referenceMarker,
-	replaceNotesKeepingMarker,
-	truncateNotes,
-} from '../../lib/medirecordsMapping';
-import { retryAfterMs } from '../../lib/http';
+import { appendToNotes, cleanPatient, composeNotes, hasReference, intervalCodeFor, parseDurationText, patientChanges, readIntervalCodes, redact, referenceMarker, replaceNotesKeepingMarker, truncateNotes } from '../../../lib/medirecords/mapping';
 
 describe('notes and external references', () => {
 	test('truncation keeps at most 500 characters without splitting a character', () => {
@@ -93,15 +79,5 @@ describe('errors never carry patient data', () => {
 		const msg = redact('Patient Jane Citizen (jane@example.com, +61 400 123 456) already exists', ['Jane', 'Citizen']);
 		expect(msg).not.toMatch(/Jane|Citizen|jane@|400 123/);
 		expect(msg).toContain('already exists');
-	});
-});
-
-describe('Retry-After', () => {
-	test('seconds, HTTP date, missing, capped', () => {
-		expect(retryAfterMs('2', 500)).toBe(2000);
-		expect(retryAfterMs(undefined, 500)).toBe(500);
-		const now = Date.parse('2026-11-25T00:00:00Z');
-		expect(retryAfterMs('Wed, 25 Nov 2026 00:00:03 GMT', 500, now)).toBe(3000);
-		expect(retryAfterMs('99999', 500)).toBe(120000);
 	});
 });

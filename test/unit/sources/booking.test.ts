@@ -1,11 +1,11 @@
-import { bookingTitle, hasCalendlyMarkers, routeBooking, routeCalendarChange } from '../../lib/booking';
-import { matchPayment, matchPaymentToBooking, type AppointmentSeen, type PaymentMatch } from '../../lib/payments';
-import { APPOINTMENT_STATUS } from '../../lib/medirecordsMapping';
-import { APPOINTMENT_TYPES } from '../../sandbox/seed';
-import { graphEvent, shippedCatalog, stripeEvent } from '../helpers/fixtures';
+import { catalogFromParameters, parseCatalog, type Catalog } from '../../../lib/catalog';
+import { bookingTitle, hasCalendlyMarkers, routeBooking, routeCalendarChange } from '../../../lib/sources/booking';
+import { APPOINTMENT_TYPES, PRACTITIONERS } from '../../../sandbox/seed';
+import { calendlyInvitee, catalogParameters, graphEvent, shippedCatalog } from '../../helpers/fixtures';
 
-const catalog = shippedCatalog();
+const catalog: Catalog = shippedCatalog();
 const type = (name: string) => APPOINTMENT_TYPES.find((t) => t.name === name)!.id;
+const provider = (key: string) => PRACTITIONERS.find((p) => p.key === key)!.providerId;
 const OUTLOOK_BODY = '<html><body><p>Remember the referral letter</p></body></html>';
 
 /** An entry a practitioner makes in Outlook: no attendees, their own words in the body. */
@@ -14,6 +14,72 @@ function privateEntry(mailbox: string, subject: string, extra: Record<string, un
 	e.attendees = [];
 	return { changeType: 'created', mailbox, eventId: String(e.id), event: { ...e, ...extra } };
 }
+
+describe('Route Booking: Outlook events as Calendly writes them', () => {
+	test.each([
+		['Alternative Medicine Follow-up between Ana Citizen and Dr Dia', 'dr.dia@clinic.example', 'alternative-medicine', 'followUp', 'dr-dia', 'Alternative Medicine Follow-up', 79],
+		['Weight Loss Follow-up between Ana Citizen and Dr Dia', 'dr.dia@clinic.example', 'weight-loss', 'followUp', 'dr-dia', 'Weight Loss Follow-up', null],
+		['Alternative Medicine Initial Consultation', 'nurse@clinic.example', 'alternative-medicine', 'initial', 'nurse', 'Alternative Medicine Initial', 119],
+		['Weight loss check-in', 'dr.shivani@clinic.example', 'weight-loss', 'followUp', 'dr-shivani', 'Weight Loss Follow-up', null],
+		['GAPS Coaching Follow-up', 'ramona@clinic.example', 'gaps-coaching', 'followUp', 'ramona', 'GAPS Coaching Follow-up', 79],
+		['Session with Ramona', 'ramona@clinic.example', 'gaps-coaching', 'followUp', 'ramona', 'GAPS Coaching Follow-up', 79],
+		['GAPS Coaching Initial', 'ramona@clinic.example', 'gaps-coaching', 'initial', 'ramona', 'GAPS Coaching Initial', 195],
+	])('%s in %s → %s / %s', (subject, mailbox, service, kind, practitioner, typeName, price) => {
+		const r = routeBooking(catalog, { event: graphEvent({ subject, mailbox }), mailbox });
+		if (!r.ok) throw new Error(r.detail);
+		expect(r.value).toMatchObject({ service, kind, practitioner, providerId: provider(practitioner), appointmentTypeId: type(typeName), priceExpected: price });
+		expect(r.value.start).toBe('2026-12-01T22:30:00.000Z');
+		expect(r.value.durationMinutes).toBe(30);
+		expect(r.value.patient).toMatchObject({ firstName: 'Ana', lastName: 'Citizen', email: 'ana.citizen@example.com', phone: '+61400111222', dob: '1988-04-12' });
+		expect(r.value.patient.answers).toContainEqual({ question: 'What would you like help with?', answer: 'Energy and sleep' });
+	});
+
+	test.each(['Alternative Medicine', 'GAPS Coaching', 'Weight Loss'])('a free initial consultation for %s lands on the Consultant', (svc) => {
+		const r = routeBooking(catalog, { event: graphEvent({ subject: `Free Initial Consultation - ${svc}`, mailbox: 'consultant@clinic.example' }), mailbox: 'consultant@clinic.example' });
+		if (!r.ok) throw new Error(r.detail);
+		expect(r.value).toMatchObject({ kind: 'freeConsultation', practitioner: 'consultant', providerId: provider('consultant'), appointmentTypeId: type('Free Initial Consultation'), priceExpected: 0 });
+		expect(r.value.serviceName).toBe(svc);
+	});
+
+	test.each([
+		['an event whose subject matches no service, for a two-service practitioner', { subject: 'Catch-up', mailbox: 'dr.dia@clinic.example' }, 'ambiguous_service', /delivers alternative-medicine, weight-loss/],
+		['a calendar outside the catalog', { subject: 'GAPS Coaching', mailbox: 'someone@else.example' }, 'unknown_practitioner', /not in the Service Catalog|no practitioner/],
+	])('Unrouted with a reason: %s', (_l, e, reason, detail) => {
+		const r = routeBooking(catalog, { event: graphEvent(e), mailbox: e.mailbox });
+		expect(r.ok).toBe(false);
+		if (!r.ok) {
+			expect(r.reason).toBe(reason);
+			expect(r.detail).toMatch(detail);
+		}
+	});
+
+	test('Calendly’s details with only staff attendees is a booking without a patient; no times is Unrouted', () => {
+		const e = graphEvent({ subject: 'GAPS Coaching', mailbox: 'ramona@clinic.example', email: 'dr.dia@clinic.example' });
+		expect(routeBooking(catalog, { event: e, mailbox: 'ramona@clinic.example' })).toMatchObject({ ok: false, reason: 'no_patient' });
+		const noTimes = graphEvent({ subject: 'GAPS Coaching', mailbox: 'ramona@clinic.example' });
+		delete noTimes.start;
+		expect(routeBooking(catalog, { event: noTimes, mailbox: 'ramona@clinic.example' })).toMatchObject({ ok: false, reason: 'invalid_event' });
+		expect(routeBooking(catalog, null as never)).toMatchObject({ ok: false });
+	});
+
+	test('routing is configurable: a new wording only needs a new rule', () => {
+		const e = graphEvent({ subject: 'Naturheilkunde Termin', mailbox: 'dr.dia@clinic.example' });
+		expect(routeBooking(catalog, { event: e, mailbox: 'dr.dia@clinic.example' }).ok).toBe(false);
+		const p = JSON.parse(JSON.stringify(catalogParameters()));
+		p.routing.values.push({ name: 'German wording', service: 'alternative-medicine', subject: 'naturheilkunde' });
+		const c2 = parseCatalog(catalogFromParameters(p));
+		const r = routeBooking(c2, { event: e, mailbox: 'dr.dia@clinic.example' });
+		expect(r.ok && r.value.service).toBe('alternative-medicine');
+	});
+
+	test('a Calendly invitee payload routes the same way, with payment and Calendly URIs', () => {
+		const r = routeBooking(catalog, calendlyInvitee({ eventName: 'Weight Loss Follow-up', host: 'nurse@clinic.example', amount: 79 }));
+		if (!r.ok) throw new Error(r.detail);
+		expect(r.value).toMatchObject({ source: 'calendly', service: 'weight-loss', kind: 'followUp', practitioner: 'nurse', start: '2026-12-02T23:00:00.000Z' });
+		expect(r.value.patient).toMatchObject({ firstName: 'Ben', lastName: 'Lee', email: 'ben.lee@example.com', phone: '+61412345678', dob: '1990-07-03' });
+		expect(r.value.sourceIds).toMatchObject({ calendlyEventUri: 'https://api.calendly.com/scheduled_events/EV1', paymentId: 'pi_3Q' });
+	});
+});
 
 describe('is it a booking? decided first, from the event itself', () => {
 	test.each(catalog.practitioners.map((p) => [p.name, p.mailbox, p.services.length]))(
@@ -95,50 +161,5 @@ describe('a confirmed slot is never dropped', () => {
 		['freeConsultation', 'GAPS Coaching free initial consultation'],
 	] as const)('notes read as people write them: %s → "%s"', (kind, title) => {
 		expect(bookingTitle('GAPS Coaching', kind)).toBe(title);
-	});
-});
-
-describe('payments matched to what they pay for', () => {
-	const pay = (amount: number, metadata: Record<string, string> = {}): PaymentMatch => {
-		const r = matchPayment(catalog, stripeEvent('payment_intent.succeeded', { id: 'pi_1', object: 'payment_intent', amount_received: amount * 100, currency: 'aud', receipt_email: 'tom.lee@example.com', metadata }));
-		if (!r.ok) throw new Error(r.detail);
-		return r.value;
-	};
-	const appt = (id: string, typeName: string, patientId = 'pat-tom', scheduleTime = '2027-01-10T09:00', status = 2): AppointmentSeen => ({ id, patientId, appointmentTypeId: type(typeName), providerId: 'p', scheduleTime, appointmentStatus: status });
-
-	test.each([
-		['Tom Lee pays $100 for his GAPS initial ($195)', 100, {}, [appt('a1', 'GAPS Coaching Initial')], 'amount_differs', 195, { appointmentId: 'a1', service: 'gaps-coaching', kind: 'initial' }],
-		['$195 for the GAPS initial', 195, {}, [appt('a1', 'GAPS Coaching Initial')], 'ok', 195, { appointmentId: 'a1', service: 'gaps-coaching', kind: 'initial' }],
-		['$79 when the next booking is a GAPS follow-up (several services charge $79)', 79, {}, [appt('a1', 'GAPS Coaching Follow-up')], 'ok', 79, { appointmentId: 'a1', service: 'gaps-coaching', kind: 'followUp' }],
-		['a Weight Loss booking (no price in the catalog)', 60, {}, [appt('a1', 'Weight Loss Follow-up')], 'no_catalog_price', null, { appointmentId: 'a1', service: 'weight-loss', kind: 'followUp' }],
-		['the later booking is the one with the amount’s price', 195, {}, [appt('a1', 'GAPS Coaching Follow-up', 'pat-tom', '2027-01-05T09:00'), appt('a2', 'GAPS Coaching Initial', 'pat-tom', '2027-01-20T09:00')], 'ok', 195, { appointmentId: 'a2', kind: 'initial' }],
-		['a free consultation is not what a payment pays for', 119, {}, [appt('f1', 'Free Initial Consultation', 'pat-tom', '2027-01-02T09:00'), appt('a1', 'Alternative Medicine Initial')], 'ok', 119, { appointmentId: 'a1', service: 'alternative-medicine' }],
-		['a cancelled booking is skipped', 119, {}, [appt('c1', 'Alternative Medicine Initial', 'pat-tom', '2027-01-02T09:00', APPOINTMENT_STATUS.cancelled), appt('a1', 'Alternative Medicine Initial')], 'ok', 119, { appointmentId: 'a1' }],
-		['Stripe metadata names the service: its bookings first', 79, { service: 'alternative-medicine' }, [appt('g1', 'GAPS Coaching Follow-up', 'pat-tom', '2027-01-02T09:00'), appt('a1', 'Alternative Medicine Follow-up')], 'ok', 79, { appointmentId: 'a1', service: 'alternative-medicine' }],
-	])('%s → %s', (_l, amount, md, appointments, reason, expected, compared) => {
-		const r = matchPaymentToBooking(catalog, pay(amount, md), appointments);
-		expect(r.reason).toBe(reason);
-		expect(r.needsReview).toBe(reason !== 'ok');
-		expect(r.expectedAmount).toBe(expected);
-		expect(r.comparedWith).toMatchObject(compared);
-		expect(r.appointmentId).toBe(compared.appointmentId);
-		expect(JSON.stringify(r.comparedWith)).not.toMatch(/pat-tom|tom\.lee/);
-	});
-
-	test('no booking, or a family sharing the email with bookings that fit equally: not noted on anyone’s appointment, a person decides', () => {
-		expect(matchPaymentToBooking(catalog, pay(195), [{}])).toMatchObject({ reason: 'no_booking', appointmentId: null, comparedWith: null, service: 'gaps-coaching' });
-		const family = [appt('k1', 'GAPS Coaching Follow-up', 'pat-kid-1'), appt('k2', 'Alternative Medicine Follow-up', 'pat-kid-2')];
-		expect(matchPaymentToBooking(catalog, pay(79), family)).toMatchObject({ reason: 'booking_unclear', appointmentId: null, bookingsConsidered: 2 });
-		// Only one sibling's booking has the amount's price: that one.
-		expect(matchPaymentToBooking(catalog, pay(195), [appt('k1', 'GAPS Coaching Initial', 'pat-kid-1'), appt('k2', 'Alternative Medicine Follow-up', 'pat-kid-2')])).toMatchObject({ reason: 'ok', appointmentId: 'k1' });
-		// Neither fits and they are two people: a person decides.
-		expect(matchPaymentToBooking(catalog, pay(50), family)).toMatchObject({ reason: 'booking_unclear', appointmentId: null });
-	});
-
-	test('before the booking is known: "no catalog price" and "amount differs" are separate reasons', () => {
-		expect(pay(60, { service: 'weight-loss' })).toMatchObject({ reason: 'no_catalog_price', expectedAmount: null, needsReview: true });
-		expect(pay(99, { service: 'gaps-coaching' })).toMatchObject({ reason: 'amount_differs', expectedAmount: 79, needsReview: true });
-		expect(pay(79)).toMatchObject({ reason: 'service_unclear', matchedBy: 'none' });
-		expect(pay(195)).toMatchObject({ reason: 'ok', service: 'gaps-coaching', kind: 'initial' });
 	});
 });

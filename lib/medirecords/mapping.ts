@@ -1,7 +1,7 @@
 /** Pure mapping rules for MediRecords requests: notes, references, durations, patients. */
 import { createHash } from 'crypto';
 import { sameValue } from './identity';
-import { redactText } from './publicInput';
+import { redactText } from '../sources/publicInput';
 
 export const NOTES_MAX = 500;
 

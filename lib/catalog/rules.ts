@@ -3,8 +3,8 @@
  * an item goes to Unrouted instead of being lost) and the catalog's routing
  * rules matched against what an event or payment says about itself.
  */
-import type { Catalog } from './catalog';
-import { clip } from './publicInput';
+import type { Catalog } from './schema';
+import { clip } from '../sources/publicInput';
 
 export type Unrouted = { ok: false; reason: string; detail: string };
 export type Routed<T> = { ok: true; value: T };

@@ -6,12 +6,12 @@
  * every n8n process, per workflow so renaming the node keeps the history). Anything else is rejected without touching a patient.
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import type { Catalog } from '../../lib/catalog';
-import { checkSubmission, submissionIdOf } from '../../lib/jotform';
-import { routeForm, type RoutedForm } from '../../lib/forms';
-import type { Routed, Unrouted } from '../../lib/rules';
-import { fetchSubmission, formQuestions, jotFormAccount } from '../JotForm/transport';
-import { recordFirstTime } from '../shared/dedupe';
+import type { Catalog } from '../../../lib/catalog';
+import { checkSubmission, submissionIdOf } from '../../../lib/sources/jotform';
+import { routeForm, type RoutedForm } from '../../../lib/sources/forms';
+import type { Routed, Unrouted } from '../../../lib/catalog/rules';
+import { fetchSubmission, formQuestions, jotFormAccount } from '../../JotForm/transport';
+import { recordFirstTime } from '../../shared/dedupe';
 
 export type Rejection = { ok: false; rejected: true; reason: string; detail: string; submissionId?: string };
 /** Routed, rejected, or a verified submission that needs a person (Unrouted with its id). */

@@ -11,11 +11,11 @@
  * Graph events (as Calendly writes them into Outlook) and Calendly's own
  * `invitee.created` bodies give the same Booking.
  */
-import { outOfServiceNote, type BookingKind, type Catalog, type Practitioner, type Service } from './catalog';
+import { expectedPrice, outOfServiceNote, type BookingKind, type Catalog, type Practitioner, type Service } from '../catalog';
 import { cleanEmail, splitName, titleCase, toE164, toIsoDate } from './patientFields';
 import { clip, isPlausibleName, LIMITS, stripHtml, textLines } from './publicInput';
-import { fail, matchingRules, type RouteResult, type Signals, type Unrouted } from './rules';
-import { graphDateTimeToInstant } from './time';
+import { fail, matchingRules, type RouteResult, type Signals, type Unrouted } from '../catalog/rules';
+import { graphDateTimeToInstant } from '../time';
 
 export interface BookingPatient {
 	firstName?: string;
@@ -230,12 +230,6 @@ function assemble(catalog: Catalog, practitioner: Practitioner, d: Decision, fac
 			attention: d.attention,
 		},
 	};
-}
-
-/** What a booking of this kind costs in the catalog; null when the catalog has no price for it. */
-export function expectedPrice(service: Service, kind: BookingKind): number | null {
-	if (kind === 'freeConsultation') return 0;
-	return kind === 'initial' ? (service.prices.initial ?? null) : (service.prices.followUp ?? null);
 }
 
 function findPractitioner(catalog: Catalog, ...mailboxes: Array<string | undefined>): Practitioner | undefined {

@@ -1,4 +1,4 @@
-import { assess, contactWrite, decideMatch, isUnknown, planUpdate } from '../../lib/identity';
+import { assess, contactWrite, decideMatch, isUnknown, planUpdate } from '../../../lib/medirecords/identity';
 
 const jane = { id: 'p-jane', firstName: 'Jane', lastName: 'Doe', email: 'family@example.com', dob: '1980-05-01', gender: 'F', mobilePhone: '+61400111222' };
 const tom = { id: 'p-tom', firstName: 'Tom', lastName: 'Doe', email: 'family@example.com', dob: '2012-09-09', gender: 'M' };

@@ -6,11 +6,10 @@
  * Reasons a person should look are told apart, and say which booking was
  * compared (its MediRecords id, service and kind; never patient data).
  */
-import type { BookingKind, Catalog, Service } from './catalog';
-import { expectedPrice } from './booking';
-import { APPOINTMENT_STATUS } from './medirecordsMapping';
+import { expectedPrice, type BookingKind, type Catalog, type Service } from '../catalog';
+import { APPOINTMENT_STATUS } from '../medirecords/mapping';
 import { cleanEmail } from './patientFields';
-import { fail, matchingRules, type RouteResult } from './rules';
+import { fail, matchingRules, type RouteResult } from '../catalog/rules';
 
 export type PaymentReason = 'ok' | 'service_unclear' | 'no_catalog_price' | 'amount_differs' | 'currency_differs' | 'no_booking' | 'booking_unclear';
 

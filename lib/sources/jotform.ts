@@ -5,8 +5,8 @@
  * processed (a catalog form, active, recent).
  */
 import { clip, LIMITS } from './publicInput';
-import { PATIENT_TARGETS } from './catalog';
-import { practiceLocalToInstant } from './time';
+import { PATIENT_TARGETS } from '../catalog';
+import { practiceLocalToInstant } from '../time';
 
 export type PatientTarget = (typeof PATIENT_TARGETS)[number];
 

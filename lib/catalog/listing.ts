@@ -1,8 +1,9 @@
 /** The website's listing: a service's practitioners and Calendly links (or its waitlist form), and its version for caching. */
 import { createHash } from 'crypto';
-import { consultant, practitionersFor, type Catalog, type Form, type Practitioner } from './catalog';
+import { consultant, practitionersFor } from './lookup';
+import type { Catalog, Form, Practitioner } from './schema';
 import { fail, type RouteResult } from './rules';
-import { echo } from './publicInput';
+import { echo } from '../sources/publicInput';
 
 export interface ServiceListing {
 	service: string;

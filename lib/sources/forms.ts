@@ -2,11 +2,11 @@
  * JotForm submissions (fetched from JotForm's API, never the webhook body) →
  * form type, service and the patient's details.
  */
-import { outOfServiceNote, type Catalog, type FormType } from './catalog';
+import { FORM_TYPE_NAMES, outOfServiceNote, type Catalog, type FormType } from '../catalog';
 import { readQuestions, recogniseQuestions, submissionLink, type JotFormQuestion, type JotFormSubmission } from './jotform';
 import { cleanEmail, splitName, titleCase, toE164, toIsoDate, type PatientAddress } from './patientFields';
 import { boundValue, clip, isPlausibleName, LIMITS } from './publicInput';
-import { fail, type RouteResult } from './rules';
+import { fail, type RouteResult } from '../catalog/rules';
 
 export interface RoutedForm {
 	formId: string;
@@ -16,6 +16,8 @@ export interface RoutedForm {
 	submissionId: string;
 	/** Where staff open the submission in JotForm. */
 	submissionUrl?: string;
+	/** The line the appointment's notes get: "GAPS assessment form: <link>". */
+	notesLine: string;
 	submittedAt?: string;
 	patient: { firstName?: string; lastName?: string; email?: string; phone?: string; dob?: string; gender?: string; address?: PatientAddress; notes?: string };
 	answers: Array<{ key: string; label: string; value: string }>;
@@ -143,6 +145,7 @@ export function routeForm(catalog: Catalog, input: VerifiedFormInput): RouteResu
 	if (!patient.email && !(patient.firstName && patient.lastName && patient.dob)) {
 		return fail('patient_not_identifiable', `Form ${formId} (${form.type}) gives neither a valid email nor name + date of birth, so the patient cannot be found${problems.length ? ` (${problems.join('; ')})` : ''}.`);
 	}
+	const submissionUrl = input.apiDomain ? submissionLink(input.apiDomain, formId, String(sub.id)) : undefined;
 	return {
 		ok: true,
 		value: {
@@ -151,7 +154,8 @@ export function routeForm(catalog: Catalog, input: VerifiedFormInput): RouteResu
 			service: service?.key,
 			serviceName: service?.name,
 			submissionId: String(sub.id),
-			submissionUrl: input.apiDomain ? submissionLink(input.apiDomain, formId, String(sub.id)) : undefined,
+			submissionUrl,
+			notesLine: `${FORM_TYPE_NAMES[form.type].inNotes} form: ${submissionUrl ?? ''}`,
 			submittedAt: sub.created_at,
 			patient,
 			answers: rest,

@@ -1,0 +1,94 @@
+/**
+ * Route Booking: an Outlook event (as Calendly writes it) or a Calendly booking → a normalised booking on its
+ * service's output; cancellations, entries that are not bookings and what needs a person have their own.
+ * The rules themselves (what is a booking, which service and kind) live in lib/sources/booking.ts.
+ */
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { routeCalendarChange } from '../../../lib/sources/booking';
+import { recordFirstTime } from '../../shared/dedupe';
+import { eachItem, showFor, type Operation, type Outputs } from './common';
+
+export const option: Operation['option'] = {
+	name: 'Route Booking',
+	value: 'routeBooking',
+	action: 'Route a calendar booking',
+	description: 'Turn an Outlook event or Calendly booking into a normalised booking, one output per service; entries that are not bookings go to Not a Booking',
+};
+export const subtitle = 'Route a calendar booking';
+
+/** Version 1's default; from 1.1 on a new node lists none, and ops name the clinic's own services. */
+const V1_SERVICE_OUTPUTS = 'alternative-medicine, gaps-coaching, weight-loss, counseling, equine-therapy';
+const serviceOutputs = (defaultValue: string, version: NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>['@version']): INodeProperties => ({
+	displayName: 'Service Outputs',
+	name: 'serviceOutputs',
+	type: 'string',
+	default: defaultValue,
+	placeholder: 'e.g. gaps-coaching, counseling',
+	description: 'Service keys (from the Service Catalog) that get their own output, in order. Bookings for other services go to Unrouted.',
+	displayOptions: { show: { operation: ['routeBooking'], '@version': version } },
+});
+
+export const description: INodeProperties[] = [
+	serviceOutputs(V1_SERVICE_OUTPUTS, [1]),
+	serviceOutputs('', [{ _cnd: { gte: 1.1 } }]),
+	{
+		displayName: 'Each Event Version Once',
+		name: 'eventVersionOnce',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether a calendar event version (event ID and change key, or its deletion) already routed by an earlier execution is dropped. Recorded in n8n’s deduplication store, which every n8n process shares, so a notification Graph delivered twice — to main and to a webhook process — books once.',
+		displayOptions: showFor('routeBooking'),
+	},
+];
+
+/** `eventId|changeKey` (or `eventId|deleted`) of a Graph trigger item; undefined for other inputs. */
+export function eventVersionKey(json: IDataObject): string | undefined {
+	const event = json.event as IDataObject | undefined;
+	const eventId = json.eventId ?? event?.id;
+	if (typeof eventId !== 'string' || !eventId) return undefined;
+	if (json.changeType === 'deleted') return `${eventId}|deleted`;
+	const version = event?.changeKey ?? event?.lastModifiedDateTime;
+	return typeof version === 'string' && version ? `${eventId}|${version}` : undefined;
+}
+
+export async function execute(ctx: IExecuteFunctions, out: Outputs): Promise<void> {
+	// Event versions already routed (by any n8n process) are dropped before routing.
+	const versionKeys = ctx.getInputData().map((item) => eventVersionKey(item.json));
+	const fresh = ctx.getNodeParameter('eventVersionOnce', 0, true) === true ? await recordFirstTime(ctx, [...new Set(versionKeys.filter((k): k is string => k !== undefined))], 5_000) : undefined;
+	const alreadyRouted = (i: number) => {
+		const key = versionKeys[i];
+		if (!fresh || key === undefined) return false;
+		if (!fresh.has(key)) {
+			out.notes.push({ outcome: 'already routed' });
+			return true;
+		}
+		// The same version twice in one execution: the first one only.
+		fresh.delete(key);
+		return false;
+	};
+	await eachItem(
+		ctx,
+		out,
+		(i, catalog, payload, input) => {
+			const change = routeCalendarChange(catalog, payload);
+			if (change.route === 'cancellation') {
+				out.put('cancellation', change.value as unknown as IDataObject, i);
+				out.notes.push({ practitioner: change.value.practitioner, kind: 'cancellation', outcome: 'cancellation' });
+			} else if (change.route === 'ignored') {
+				out.put('notBooking', change.value as unknown as IDataObject, i);
+				out.notes.push({ practitioner: change.value.practitioner, outcome: 'not a booking' });
+			} else if (change.route === 'unrouted') out.unrouted(i, change.reason, change.detail, input);
+			else {
+				const name = change.value.kind === 'freeConsultation' ? 'freeConsultation' : change.value.service;
+				if (!out.has(name)) out.unrouted(i, 'no_output_for_service', `Service "${name}" has no output on this node. Add it to Service Outputs.`, input);
+				else {
+					out.put(name, { ...(change.value as unknown as IDataObject), changeType: payload.changeType ?? 'created' }, i);
+					out.notes.push({ service: change.value.service, practitioner: change.value.practitioner, kind: change.value.kind, outcome: 'routed' });
+				}
+			}
+		},
+		alreadyRouted,
+	);
+	out.noteExecution(ctx);
+}

@@ -1,0 +1,28 @@
+import { toE164, toIsoDate, splitName } from '../../../lib/sources/patientFields';
+import { readAnswers } from '../../../lib/sources/booking';
+
+describe('patient field normalisation', () => {
+	test.each([
+		['0400 111 222', 'AU', '+61400111222'],
+		['+61 (0)400 111 222', 'AU', '+61400111222'],
+		['(02) 9999 0000', 'AU', '+61299990000'],
+		['0061 400 111 222', 'AU', '+61400111222'],
+		['021 123 4567', 'NZ', '+64211234567'],
+		['(415) 555-0100', 'US', '+14155550100'],
+		['call me', 'AU', undefined],
+	])('phone %s (%s) → %s', (raw, c, out) => expect(toE164(raw, c)).toBe(out));
+
+	test.each([
+		['12/04/1988', '1988-04-12'],
+		['1988-04-12', '1988-04-12'],
+		['12 Apr 1988', '1988-04-12'],
+		['April 12, 1988', '1988-04-12'],
+		['30/02/1988', undefined],
+		['yesterday', undefined],
+	])('dob %s → %s', (raw, out) => expect(toIsoDate(raw)).toBe(out));
+
+	test('names and Calendly body answers', () => {
+		expect(splitName('Ana María de la Cruz')).toEqual({ firstName: 'Ana', lastName: 'María de la Cruz' });
+		expect(readAnswers('Phone: 0400\n\nWhy?\nBecause')).toEqual([{ question: 'Phone', answer: '0400' }, { question: 'Why?', answer: 'Because' }]);
+	});
+});
