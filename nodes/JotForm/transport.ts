@@ -5,7 +5,7 @@
  */
 import type { IExecuteFunctions, IHookFunctions, ILoadOptionsFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
-import { backoffMs, retryAfterMs } from '../../lib/http';
+import { retryWait, type RetryPolicy } from '../../lib/http';
 import { readQuestions, type JotFormQuestion, type JotFormSubmission } from '../../lib/sources/jotform';
 
 export const JOTFORM_CREDENTIAL = 'jotFormSubmissionsApi';
@@ -30,10 +30,12 @@ interface Reply {
 	body: { responseCode?: number; message?: string; content?: unknown } | undefined;
 }
 
-/** One JotForm API call; 429 waits as Retry-After asks, 5xx and network errors back off, three retries. */
+/** JotForm's answers worth repeating: 429 (as Retry-After asks), any 5xx and no answer; three retries. */
+const RETRIES: RetryPolicy = { retries: 3, baseDelayMs: 500, maxWaitMs: 30_000, statuses: [429], serverErrors: true, networkErrors: true };
+
+/** One JotForm API call, retried as RETRIES says. */
 async function call(ctx: JotFormCtx, account: JotFormAccount, path: string, itemIndex: number, method: 'GET' | 'POST' | 'DELETE' = 'GET', form?: Record<string, string>): Promise<Reply> {
-	let attempt = 0;
-	for (;;) {
+	for (let attempt = 0; ; attempt++) {
 		try {
 			const res = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, JOTFORM_CREDENTIAL, {
 				method,
@@ -44,15 +46,13 @@ async function call(ctx: JotFormCtx, account: JotFormAccount, path: string, item
 				ignoreHttpStatusErrors: true,
 				timeout: 20_000,
 			})) as { statusCode: number; body: Reply['body']; headers?: Record<string, unknown> };
-			if ((res.statusCode === 429 || res.statusCode >= 500) && attempt < 3) {
-				const fallback = backoffMs(attempt++, 500);
-				await sleep(res.statusCode === 429 ? retryAfterMs(res.headers?.['retry-after'], fallback, Date.now(), 30_000) : fallback);
-				continue;
-			}
-			return { statusCode: res.statusCode, body: res.body };
+			const wait = retryWait(RETRIES, attempt, { status: res.statusCode, retryAfter: res.headers?.['retry-after'] });
+			if (wait === undefined) return { statusCode: res.statusCode, body: res.body };
+			await sleep(wait);
 		} catch (error) {
-			if (attempt < 3) {
-				await sleep(backoffMs(attempt++, 500));
+			const wait = retryWait(RETRIES, attempt, { networkError: true });
+			if (wait !== undefined) {
+				await sleep(wait);
 				continue;
 			}
 			throw new NodeApiError(ctx.getNode(), error as JsonObject, {

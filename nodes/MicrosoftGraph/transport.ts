@@ -6,7 +6,7 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, IHookFunctions, IHttpRequestMethods, IWebhookFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
-import { retryAfterMs } from '../../lib/http';
+import { retryWait, type RetryPolicy } from '../../lib/http';
 
 export type GraphContext = IExecuteFunctions | IHookFunctions | IWebhookFunctions;
 export const GRAPH_CREDENTIAL = 'microsoftGraphAppApi';
@@ -82,8 +82,12 @@ export function graphError(ctx: GraphContext, res: GraphResponse, what: string):
 	return new NodeApiError(ctx.getNode(), { status: res.status, message } as JsonObject, { message: `Microsoft Graph: ${what} failed: ${message}`, description: hint, httpCode: String(res.status) });
 }
 
+/** Graph's throttling answers (429, and 503/504 when it is overloaded), retried as Retry-After asks. */
+const graphRetries = (retries: number): RetryPolicy => ({ retries, baseDelayMs: 1000, maxWaitMs: 60_000, statuses: [429, 503, 504], serverErrors: false, networkErrors: false });
+
 /** One Graph HTTP call, retried on throttling, with the token refreshed when near expiry or refused. */
 export async function graphHttp(ctx: GraphContext, method: IHttpRequestMethods, url: string, body?: unknown, maxRetries = 4): Promise<GraphResponse> {
+	const policy = graphRetries(maxRetries);
 	const state = credentialState(ctx);
 	const creds = await state.creds;
 	let refused = false;
@@ -126,8 +130,9 @@ export async function graphHttp(ctx: GraphContext, method: IHttpRequestMethods, 
 			continue;
 		}
 		refused = false;
-		if ((out.status === 429 || out.status === 503 || out.status === 504) && attempt < maxRetries) {
-			await sleep(retryAfterMs(out.headers['retry-after'], 1000 * 2 ** attempt, Date.now(), 60_000));
+		const wait = retryWait(policy, attempt, { status: out.status, retryAfter: out.headers['retry-after'] });
+		if (wait !== undefined) {
+			await sleep(wait);
 			continue;
 		}
 		return out;

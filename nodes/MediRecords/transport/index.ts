@@ -7,7 +7,7 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
-import { backoffMs, retryAfterMs } from '../../../lib/http';
+import { retryWait, type RetryPolicy } from '../../../lib/http';
 import { readIntervalCodes, redact, type IntervalCode } from '../../../lib/medirecords/mapping';
 
 export type MediRecordsContext = IExecuteFunctions | ILoadOptionsFunctions;
@@ -90,6 +90,8 @@ export async function mediRecordsRequest<T = IDataObject>(
 	const maxRetries = opts.maxRetries ?? 4;
 	const baseDelay = opts.baseDelayMs ?? 500;
 	const canRetryServerError = method !== 'POST' || opts.retrySafe === true || opts.recheck !== undefined;
+	// A POST that may have been applied is repeated only when it is safe or can be checked first; 429 and 503 were never applied.
+	const policy: RetryPolicy = { retries: maxRetries, baseDelayMs: baseDelay, maxWaitMs: 120_000, statuses: [429, 503], serverErrors: canRetryServerError, networkErrors: canRetryServerError };
 	const recheck = async (): Promise<T | undefined> => (method === 'POST' && opts.recheck ? ((await opts.recheck()) as T | undefined) : undefined);
 	const request: IHttpRequestOptions = {
 		method,
@@ -109,8 +111,9 @@ export async function mediRecordsRequest<T = IDataObject>(
 			res = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL, { ...request })) as FullResponse;
 		} catch (error) {
 			const code = networkCode(error) ?? 'network error';
-			if (attempt < maxRetries && canRetryServerError) {
-				await sleep(backoffMs(attempt, baseDelay));
+			const wait = retryWait(policy, attempt, { networkError: true });
+			if (wait !== undefined) {
+				await sleep(wait);
 				const found = await recheck();
 				if (found !== undefined) return found;
 				continue;
@@ -129,9 +132,8 @@ export async function mediRecordsRequest<T = IDataObject>(
 			const found = await recheck();
 			if (found !== undefined) return found;
 		}
-		const retryable = status === 429 || (status >= 500 && (canRetryServerError || status === 503));
-		if (retryable && attempt < maxRetries) {
-			const wait = status === 429 || status === 503 ? retryAfterMs(res.headers['retry-after'], backoffMs(attempt, baseDelay)) : backoffMs(attempt, baseDelay);
+		const wait = retryWait(policy, attempt, { status, retryAfter: res.headers['retry-after'] });
+		if (wait !== undefined) {
 			await sleep(wait);
 			if (status >= 500) {
 				const found = await recheck();
