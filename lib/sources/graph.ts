@@ -152,6 +152,53 @@ export function planUpkeep(
 	return plan;
 }
 
+/** One subscription in upkeep's report: mailbox and ids only. */
+export interface UpkeepEntry {
+	mailbox: string;
+	id?: string;
+	expirationDateTime?: string;
+	reason?: string;
+	action?: string;
+	status?: number;
+}
+
+export interface UpkeepReport {
+	renewed: UpkeepEntry[];
+	recreated: UpkeepEntry[];
+	created: UpkeepEntry[];
+	deleted: UpkeepEntry[];
+	held: UpkeepEntry[];
+	failed: UpkeepEntry[];
+	unchanged: number;
+	lifetimeFallbackUsed: boolean;
+}
+
+export const emptyReport = (): UpkeepReport => ({ renewed: [], recreated: [], created: [], deleted: [], held: [], failed: [], unchanged: 0, lifetimeFallbackUsed: false });
+
+/**
+ * Which planned removals are carried out. Duplicates always go; orphans go when Delete Orphans is on, except
+ * while a practitioner entry is out of service in the catalog (a mistyped mailbox, say): then an orphan may be
+ * theirs, and is held so no booking is missed once the entry is fixed.
+ */
+export function removals(plan: UpkeepPlan, practitionerOutOfService: boolean, deleteOrphans: boolean): { remove: UpkeepPlan['remove']; hold: UpkeepPlan['remove'] } {
+	const hold = practitionerOutOfService ? plan.remove.filter((r) => r.why !== 'duplicate') : [];
+	const remove = plan.remove.filter((r) => r.why === 'duplicate' || (!practitionerOutOfService && deleteOrphans));
+	return { remove, hold };
+}
+
+/** Until when each wanted calendar is watched, after the upkeep run: what the website lists practitioners by. */
+export function watchedCalendars(wanted: string[], plan: UpkeepPlan, report: UpkeepReport, checkedAt: string): Array<{ mailbox: string; watchedUntil: string; checkedAt: string }> {
+	const until = new Map<string, string>();
+	for (const sub of [...plan.keep, ...plan.renew]) until.set(mailboxOfResource(sub.resource) ?? sub.resource.toLowerCase(), sub.expirationDateTime);
+	for (const e of [...report.renewed, ...report.created, ...report.recreated]) if (e.expirationDateTime) until.set(e.mailbox, e.expirationDateTime);
+	for (const e of report.failed) if (e.action === 'create' || e.action === 'recreate') until.delete(e.mailbox);
+	return wanted.map((mailbox) => ({ mailbox, watchedUntil: until.get(mailbox) ?? '', checkedAt }));
+}
+
+export function upkeepSummary(r: UpkeepReport): string {
+	return `renewed ${r.renewed.length}, recreated ${r.recreated.length}, created ${r.created.length}, deleted ${r.deleted.length}, held ${r.held.length}, unchanged ${r.unchanged}, failed ${r.failed.length}`;
+}
+
 export function isBeyondMaxLifetime(message: unknown): boolean {
 	return /beyond allowed max|can only be \d+ minutes in the future|expiration.*(too far|exceeds)/i.test(String(message ?? ''));
 }

@@ -1,23 +1,20 @@
-import type {
-	IDataObject,
-	IHookFunctions,
-	INodeExecutionData,
-	INodeParameters,
-	IWebhookDescription,
-	INodeType,
-	INodeTypeDescription,
-	IWebhookFunctions,
-	IWebhookResponseData,
-} from 'n8n-workflow';
+/**
+ * The calendar trigger: answers Graph's handshake and notifications on its webhooks and starts the workflow
+ * with each changed event. What happens to a notification after it is answered (reading events, catching up,
+ * lifecycle) is in nodes/MicrosoftGraph/notifications.ts; what was already emitted, in seenState.ts.
+ */
+import type { IDataObject, IHookFunctions, INodeExecutionData, INodeParameters, IWebhookDescription, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { fromFunction, NodeApiError, NodeConnectionTypes, NodeOperationError, webhookDescriptionFields } from 'n8n-workflow';
-import { clientStateFor, collapse, constantTimeEqual, mailboxOfResource, planFetches, remember, subscriptionResource, validationEcho, type DistinctChange, type Notification, type SeenEvent } from '../../lib/sources/graph';
+import { splitList } from '../../lib/catalog';
+import { collapse, constantTimeEqual, subscriptionResource, validationEcho, type Notification } from '../../lib/sources/graph';
+import { expectedClientState, fetchChanges, handleLifecycle, subscribe, triggerSpecs } from '../MicrosoftGraph/notifications';
+import { triggerState, type EmittedChange } from '../MicrosoftGraph/seenState';
+import { errorMessage, listSubscriptions, runBatch } from '../MicrosoftGraph/subscriptions';
+
+export { EVENT_SELECT } from '../MicrosoftGraph/notifications';
 
 /** The echoed token is text, never content a browser may sniff or run. */
 const ECHO_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "default-src 'none'" };
-import { Limiter } from '../../lib/concurrency';
-import { splitList } from '../../lib/catalog';
-import { graphBaseUrl, graphCredentials, graphError, graphHttp, type GraphContext } from '../MicrosoftGraph/transport';
-import { batchWithLifetimeFallback, createStep, errorMessage, expiryIn, listSubscriptions, runBatch, type BatchStep, type SubscriptionSpec } from '../MicrosoftGraph/subscriptions';
 
 /**
  * A webhook path n8n resolves from the node's parameters without its expression engine (n8n 2.41+):
@@ -27,170 +24,6 @@ function webhookPath(resolve: (parameters: INodeParameters) => string): Pick<IWe
 	const template = `={{(${String(resolve)})($parameter)}}`;
 	if (typeof webhookDescriptionFields !== 'function' || typeof fromFunction !== 'function') return { path: template };
 	return webhookDescriptionFields({ path: fromFunction(resolve) }) as unknown as Pick<IWebhookDescription, 'path'>;
-}
-
-export const EVENT_SELECT = 'id,iCalUId,changeKey,subject,start,end,organizer,attendees,body,bodyPreview,location,isCancelled,lastModifiedDateTime';
-
-interface TriggerState {
-	seen?: Record<string, SeenEvent & { deleted?: boolean }>;
-	deltaLinks?: Record<string, string>;
-	subscriptions?: Record<string, string>;
-}
-
-/** Last emitted version of each event, shared by concurrent requests in this process. */
-const inProcess = new Map<string, string>();
-
-/**
- * The clientState each workflow expects, kept for a minute so a burst of notifications is
- * acknowledged without reading and decrypting the credential for every POST.
- */
-const expectedState = new Map<string, { value: string; at: number }>();
-async function expectedClientState(ctx: IWebhookFunctions): Promise<string> {
-	const path = String(ctx.getNodeParameter('path', 'graph-calendar'));
-	const key = `${ctx.getWorkflow().id}|${ctx.getNode().name}|${path}`;
-	const hit = expectedState.get(key);
-	if (hit && Date.now() - hit.at < 60_000) return hit.value;
-	const creds = await graphCredentials(ctx);
-	const value = clientStateFor(String(creds.notificationSecret ?? ''), path);
-	expectedState.set(key, { value, at: Date.now() });
-	return value;
-}
-
-function state(ctx: IHookFunctions | IWebhookFunctions): TriggerState {
-	return ctx.getWorkflowStaticData('node') as TriggerState;
-}
-
-/** Subscription specs for these mailboxes (the credential is read once). */
-async function specs(ctx: IHookFunctions | IWebhookFunctions, mailboxes: string[]): Promise<SubscriptionSpec[]> {
-	const creds = await graphCredentials(ctx);
-	const shared = {
-		notificationUrl: ctx.getNodeWebhookUrl('default')!,
-		lifecycleUrl: ctx.getNodeWebhookUrl('setup'),
-		clientState: clientStateFor(String(creds.notificationSecret ?? ''), String(ctx.getNodeParameter('path', 'graph-calendar'))),
-		lifetimeMinutes: Number(ctx.getNodeParameter('lifetimeMinutes', 10070)),
-		fallbackLifetimeMinutes: Number(ctx.getNodeParameter('fallbackLifetimeMinutes', 4230)),
-	};
-	return mailboxes.map((mailbox) => ({ mailbox, ...shared }));
-}
-
-type EmittedChange = IDataObject & { changeType: string; mailbox: string; eventId: string };
-
-/** Decides whether an event version is new, recording it if so. */
-function firstTime(ctx: IWebhookFunctions, mailbox: string, ev: IDataObject): 'created' | 'updated' | undefined {
-	const st = state(ctx);
-	st.seen ??= {};
-	const id = String(ev.id);
-	const key = `${ctx.getWorkflow().id}|${id}`;
-	const version = String(ev.changeKey ?? ev.lastModifiedDateTime ?? '');
-	const previous = inProcess.get(key) ?? st.seen[id]?.changeKey;
-	if (previous !== undefined && previous === version) return undefined;
-	inProcess.set(key, version);
-	if (inProcess.size > 20000) inProcess.delete(inProcess.keys().next().value as string);
-	const start = (ev.start as IDataObject | undefined)?.dateTime as string | undefined;
-	remember(st.seen, id, { changeKey: version, iCalUId: ev.iCalUId as string | undefined, mailbox, start, at: Date.now() });
-	return previous === undefined ? 'created' : 'updated';
-}
-
-function deletion(ctx: IWebhookFunctions, mailbox: string, eventId: string, subscriptionId?: string): EmittedChange | undefined {
-	const st = state(ctx);
-	st.seen ??= {};
-	const key = `${ctx.getWorkflow().id}|${eventId}`;
-	if (inProcess.get(key) === 'deleted' || st.seen[eventId]?.deleted) return undefined;
-	inProcess.set(key, 'deleted');
-	const known = st.seen[eventId];
-	remember(st.seen, eventId, { ...(known ?? { mailbox }), changeKey: 'deleted', deleted: true, at: Date.now() } as SeenEvent);
-	return { changeType: 'deleted', mailbox, eventId, iCalUId: known?.iCalUId ?? null, start: known?.start ?? null, subscriptionId: subscriptionId ?? null };
-}
-
-/**
- * Graph reads from this process's notification webhooks, at most this many at once whatever the number
- * of POSTs in flight: a calendar import must not open hundreds of connections and starve n8n's own work.
- */
-const graphReads = new Limiter(8);
-
-async function fetchChanges(ctx: IWebhookFunctions, changes: DistinctChange[]): Promise<EmittedChange[]> {
-	const base = `${await graphBaseUrl(ctx)}/v1.0`;
-	const plan = planFetches(changes, Number(ctx.getNodeParameter('maxFetchesPerPost', 50)));
-	const fetched = await graphReads.map(plan.fetch, async (c): Promise<EmittedChange | undefined> => {
-		const res = await graphHttp(ctx, 'GET', `${base}/users/${encodeURIComponent(c.user)}/events/${encodeURIComponent(c.eventId)}?$select=${EVENT_SELECT}`);
-		if (res.status === 404) return deletion(ctx, c.user, c.eventId, c.subscriptionId);
-		if (res.status >= 400) {
-			// Graph already has its 202: keep the ids so the failure is visible and can be replayed.
-			return { changeType: 'fetchFailed', mailbox: c.user, eventId: c.eventId, status: res.status, error: errorMessage(res.body), notified: c.changeTypes };
-		}
-		const ev = res.body as IDataObject;
-		const kind = firstTime(ctx, c.user, ev);
-		return kind ? { changeType: kind, mailbox: c.user, eventId: c.eventId, subscriptionId: c.subscriptionId ?? null, notified: c.changeTypes, event: ev } : undefined;
-	});
-	const out = [...fetched, ...plan.deleted.map((c) => deletion(ctx, c.user, c.eventId, c.subscriptionId))];
-	for (const mailbox of plan.resync) out.push(...(await graphReads.run(() => resync(ctx, mailbox))));
-	return out.filter((x): x is EmittedChange => x !== undefined);
-}
-
-/** calendarView delta for one mailbox: what changed while notifications were lost. */
-async function resync(ctx: IWebhookFunctions, mailbox: string): Promise<EmittedChange[]> {
-	const st = state(ctx);
-	st.deltaLinks ??= {};
-	const base = `${await graphBaseUrl(ctx)}/v1.0`;
-	const daysBack = Number(ctx.getNodeParameter('resyncDaysBack', 7));
-	const daysAhead = Number(ctx.getNodeParameter('resyncDaysAhead', 365));
-	let url =
-		st.deltaLinks[mailbox] ??
-		`${base}/users/${encodeURIComponent(mailbox)}/calendarView/delta?startDateTime=${new Date(Date.now() - daysBack * 86_400_000).toISOString()}&endDateTime=${new Date(Date.now() + daysAhead * 86_400_000).toISOString()}`;
-	const emitted: EmittedChange[] = [];
-	for (let page = 0; page < 200; page++) {
-		// nextLink and deltaLink are absolute URLs: read as given.
-		const answer = await graphHttp(ctx, 'GET', url);
-		if (answer.status >= 400) throw graphError(ctx, answer, `catching up ${mailbox.split('@')[1] ?? 'a'} calendar`);
-		const res = answer.body as { value?: IDataObject[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
-		for (const ev of res.value ?? []) {
-			if (ev['@removed']) {
-				const d = deletion(ctx, mailbox, String(ev.id));
-				if (d) emitted.push({ ...d, resync: true });
-				continue;
-			}
-			const kind = firstTime(ctx, mailbox, ev);
-			if (kind) emitted.push({ changeType: kind, mailbox, eventId: String(ev.id), event: ev, resync: true });
-		}
-		if (res['@odata.nextLink']) url = res['@odata.nextLink'];
-		else {
-			if (res['@odata.deltaLink']) st.deltaLinks[mailbox] = res['@odata.deltaLink'];
-			break;
-		}
-	}
-	return emitted;
-}
-
-async function handleLifecycle(ctx: IWebhookFunctions, notifications: Notification[]): Promise<EmittedChange[]> {
-	const emitted: EmittedChange[] = [];
-	const base = `${await graphBaseUrl(ctx)}/v1.0`;
-	for (const n of notifications) {
-		const mailbox = mailboxOfResource(n.resource) ?? Object.entries(state(ctx).subscriptions ?? {}).find(([, id]) => id === n.subscriptionId)?.[0]?.split('/')[1];
-		const [s] = mailbox ? await specs(ctx, [mailbox]) : [];
-		if (n.lifecycleEvent === 'reauthorizationRequired' && n.subscriptionId) {
-			const res = await graphHttp(ctx, 'PATCH', `${base}/subscriptions/${encodeURIComponent(n.subscriptionId)}`, { expirationDateTime: expiryIn(s?.lifetimeMinutes ?? 4230) });
-			if (res.status === 404 && s) await createSubscriptions(ctx, [s]);
-		} else if (n.lifecycleEvent === 'subscriptionRemoved' && s) {
-			await createSubscriptions(ctx, [s]);
-		} else if (n.lifecycleEvent === 'missed' && mailbox) {
-			emitted.push(...(await resync(ctx, mailbox)));
-		}
-	}
-	return emitted;
-}
-
-async function createSubscriptions(ctx: GraphContext & (IHookFunctions | IWebhookFunctions), specs: SubscriptionSpec[]): Promise<string[]> {
-	const steps = specs.map((s, i) => createStep(String(i), s, s.lifetimeMinutes));
-	const results = await batchWithLifetimeFallback(ctx, steps, (step: BatchStep, minutes) => createStep(step.id, specs[Number(step.id)], minutes), specs[0]?.fallbackLifetimeMinutes ?? 4230);
-	const st = state(ctx);
-	st.subscriptions ??= {};
-	const failed: string[] = [];
-	for (const [id, r] of results) {
-		const s = specs[Number(id)];
-		if (r.status === 201 && r.body?.id) st.subscriptions[subscriptionResource(s.mailbox)] = String(r.body.id);
-		else failed.push(`${s.mailbox}: ${errorMessage(r.body)}`);
-	}
-	return failed;
 }
 
 export class GraphCalendarTrigger implements INodeType {
@@ -258,7 +91,7 @@ export class GraphCalendarTrigger implements INodeType {
 			async create(this: IHookFunctions): Promise<boolean> {
 				const wanted = splitList(this.getNodeParameter('mailboxes', '')).map((m) => m.toLowerCase());
 				if (!wanted.length) return true;
-				const failed = await createSubscriptions(this, await specs(this, wanted));
+				const failed = await subscribe(this, await triggerSpecs(this, wanted));
 				if (failed.length) {
 					throw new NodeOperationError(this.getNode(), `Microsoft Graph refused ${failed.length} subscription(s)`, { description: failed.join('\n') });
 				}
@@ -269,7 +102,7 @@ export class GraphCalendarTrigger implements INodeType {
 				const ours = (await listSubscriptions(this)).filter((s) => s.notificationUrl === url);
 				const results = await runBatch(this, ours.map((s) => ({ id: s.id, method: 'DELETE', url: `/subscriptions/${s.id}` })));
 				const failed = [...results.values()].filter((r) => r.status >= 400 && r.status !== 404);
-				state(this).subscriptions = {};
+				triggerState(this).subscriptions = {};
 				if (failed.length) {
 					throw new NodeApiError(this.getNode(), { failed: failed.length } as IDataObject as never, { message: `Microsoft Graph did not delete ${failed.length} subscription(s)`, description: errorMessage(failed[0].body) });
 				}
@@ -313,10 +146,11 @@ export class GraphCalendarTrigger implements INodeType {
 	}
 }
 
+/** The changes as the workflow's items, each stamped with when they arrived. */
 function emit(items: EmittedChange[]): IWebhookResponseData {
-		if (!items.length) return { noWebhookResponse: true };
-		const receivedAt = new Date().toISOString();
-		const data: INodeExecutionData[] = items.map((json) => ({ json: { ...json, receivedAt } }));
-		return { noWebhookResponse: true, workflowData: [data] };
+	if (!items.length) return { noWebhookResponse: true };
+	const receivedAt = new Date().toISOString();
+	const data: INodeExecutionData[] = items.map((json) => ({ json: { ...json, receivedAt } }));
+	return { noWebhookResponse: true, workflowData: [data] };
 }
 

@@ -127,3 +127,42 @@ export async function batchWithLifetimeFallback(
 	}
 	return results;
 }
+
+/** What became of one subscription Graph was asked to create. */
+export interface Creation {
+	mailbox: string;
+	ok: boolean;
+	status?: number;
+	id?: string;
+	expirationDateTime?: string;
+	usedFallback?: boolean;
+	/** Graph's message when it refused. */
+	reason?: string;
+}
+
+/**
+ * The one way subscriptions are created (by the trigger on activation and after `subscriptionRemoved`, and by
+ * upkeep): through $batch, with the lifetime fallback; creations Graph refused because its validation request
+ * to our webhook failed (n8n still starting) are tried again `handshakeRetries` times, `handshakeWaitMs` apart.
+ * One result per spec, in the specs' order.
+ */
+export async function createSubscriptions(ctx: GraphContext, specs: SubscriptionSpec[], handshakeRetries: number, handshakeWaitMs = 5000): Promise<Creation[]> {
+	const results = new Map<SubscriptionSpec, Creation>();
+	let pending = specs;
+	for (let attempt = 0; pending.length; attempt++) {
+		const round = pending;
+		const steps = round.map((spec, i) => createStep(String(i), spec, spec.lifetimeMinutes));
+		const answers = await batchWithLifetimeFallback(ctx, steps, (step, minutes) => createStep(step.id, round[Number(step.id)], minutes), round[0].fallbackLifetimeMinutes);
+		pending = [];
+		round.forEach((spec, i) => {
+			const r = answers.get(String(i));
+			const reason = errorMessage(r?.body);
+			if (r?.status === 201 && r.body?.id) {
+				results.set(spec, { mailbox: spec.mailbox, ok: true, status: 201, id: String(r.body.id), expirationDateTime: String(r.body.expirationDateTime ?? ''), usedFallback: r.usedFallback });
+			} else if (attempt < handshakeRetries && /validation request failed/i.test(reason)) pending.push(spec);
+			else results.set(spec, { mailbox: spec.mailbox, ok: false, status: r?.status, reason, usedFallback: r?.usedFallback });
+		});
+		if (pending.length) await sleep(handshakeWaitMs);
+	}
+	return specs.map((spec) => results.get(spec)!);
+}

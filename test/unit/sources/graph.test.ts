@@ -1,4 +1,4 @@
-import { clientStateFor, collapse, constantTimeEqual, isBeyondMaxLifetime, parseResource, planFetches, planUpkeep, remember, validationEcho, MAX_VALIDATION_TOKEN, type DistinctChange, type SeenEvent } from '../../../lib/sources/graph';
+import { clientStateFor, collapse, constantTimeEqual, emptyReport, isBeyondMaxLifetime, parseResource, planFetches, planUpkeep, remember, removals, upkeepSummary, validationEcho, watchedCalendars, MAX_VALIDATION_TOKEN, type DistinctChange, type SeenEvent } from '../../../lib/sources/graph';
 
 describe('clientState', () => {
 	test('derived per workflow path, stable, and compared in constant time', () => {
@@ -51,6 +51,24 @@ describe('planUpkeep', () => {
 			{ mailbox: 'd@c.x', resource: 'users/d@c.x/events', previouslyKnown: false },
 		]);
 		expect(plan.remove.map((r) => `${r.sub.id}:${r.why}`).sort()).toEqual(['3:duplicate', '4:orphan']);
+	});
+	test('orphans are deleted only when asked, and held while a practitioner entry is out of service; duplicates always go', () => {
+		const plan = planUpkeep(['b@c.x'], [sub('2', 'b@c.x', 100), sub('3', 'b@c.x', 50), sub('4', 'gone@c.x', 100)], url, { now, renewWithinMs: 0, known: {} });
+		const ids = (r: ReturnType<typeof removals>) => ({ remove: r.remove.map((x) => x.sub.id).sort(), hold: r.hold.map((x) => x.sub.id) });
+		expect(ids(removals(plan, false, true))).toEqual({ remove: ['3', '4'], hold: [] });
+		expect(ids(removals(plan, false, false))).toEqual({ remove: ['3'], hold: [] });
+		expect(ids(removals(plan, true, true))).toEqual({ remove: ['3'], hold: ['4'] });
+	});
+	test('each wanted calendar is watched until its subscription expires; a failed creation is not watched', () => {
+		const plan = planUpkeep(['a@c.x', 'b@c.x', 'c@c.x', 'd@c.x'], [sub('1', 'a@c.x', 2), sub('2', 'b@c.x', 100)], url, { now, renewWithinMs: 24 * 3_600_000, known: {} });
+		const report = { ...emptyReport(), unchanged: 1, renewed: [{ mailbox: 'a@c.x', id: '1', expirationDateTime: '2026-12-01T00:00:00Z' }], created: [{ mailbox: 'c@c.x', id: '9', expirationDateTime: '2026-12-02T00:00:00Z' }], failed: [{ mailbox: 'd@c.x', action: 'create', reason: 'refused' }] };
+		expect(watchedCalendars(['a@c.x', 'b@c.x', 'c@c.x', 'd@c.x'], plan, report, 'now').map((c) => [c.mailbox, c.watchedUntil])).toEqual([
+			['a@c.x', '2026-12-01T00:00:00Z'],
+			['b@c.x', new Date(now + 100 * 3_600_000).toISOString()],
+			['c@c.x', '2026-12-02T00:00:00Z'],
+			['d@c.x', ''],
+		]);
+		expect(upkeepSummary(report)).toBe('renewed 1, recreated 0, created 1, deleted 0, held 0, unchanged 1, failed 1');
 	});
 	test('"beyond allowed max" is recognised in both wordings', () => {
 		expect(isBeyondMaxLifetime('Subscription expiration datetime is beyond allowed max of 4230 minutes.')).toBe(true);

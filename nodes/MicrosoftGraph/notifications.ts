@@ -1,0 +1,133 @@
+/**
+ * What the calendar trigger does with Graph's change notifications once they are authenticated and answered:
+ * reads each changed event (a 404 is a deletion), catches a mailbox up with a calendarView delta query when
+ * too many changed at once or Graph reports `missed`, and acts on lifecycle notifications.
+ */
+import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+import { Limiter } from '../../lib/concurrency';
+import { clientStateFor, mailboxOfResource, planFetches, subscriptionResource, type DistinctChange, type Notification } from '../../lib/sources/graph';
+import { createSubscriptions, errorMessage, expiryIn, type SubscriptionSpec } from './subscriptions';
+import { deletion, firstTime, triggerState, type EmittedChange } from './seenState';
+import { graphBaseUrl, graphCredentials, graphError, graphHttp } from './transport';
+
+export const EVENT_SELECT = 'id,iCalUId,changeKey,subject,start,end,organizer,attendees,body,bodyPreview,location,isCancelled,lastModifiedDateTime';
+
+/**
+ * The clientState each workflow expects, kept for a minute so a burst of notifications is
+ * acknowledged without reading and decrypting the credential for every POST.
+ */
+const expectedState = new Map<string, { value: string; at: number }>();
+export async function expectedClientState(ctx: IWebhookFunctions): Promise<string> {
+	const path = String(ctx.getNodeParameter('path', 'graph-calendar'));
+	const key = `${ctx.getWorkflow().id}|${ctx.getNode().name}|${path}`;
+	const hit = expectedState.get(key);
+	if (hit && Date.now() - hit.at < 60_000) return hit.value;
+	const creds = await graphCredentials(ctx);
+	const value = clientStateFor(String(creds.notificationSecret ?? ''), path);
+	expectedState.set(key, { value, at: Date.now() });
+	return value;
+}
+
+/** The trigger's subscription for each of these mailboxes (the credential is read once). */
+export async function triggerSpecs(ctx: IHookFunctions | IWebhookFunctions, mailboxes: string[]): Promise<SubscriptionSpec[]> {
+	const creds = await graphCredentials(ctx);
+	const shared = {
+		notificationUrl: ctx.getNodeWebhookUrl('default')!,
+		lifecycleUrl: ctx.getNodeWebhookUrl('setup'),
+		clientState: clientStateFor(String(creds.notificationSecret ?? ''), String(ctx.getNodeParameter('path', 'graph-calendar'))),
+		lifetimeMinutes: Number(ctx.getNodeParameter('lifetimeMinutes', 10070)),
+		fallbackLifetimeMinutes: Number(ctx.getNodeParameter('fallbackLifetimeMinutes', 4230)),
+	};
+	return mailboxes.map((mailbox) => ({ mailbox, ...shared }));
+}
+
+/** Creates the trigger's subscriptions and remembers their ids; the refusals, one line per mailbox. */
+export async function subscribe(ctx: IHookFunctions | IWebhookFunctions, specs: SubscriptionSpec[]): Promise<string[]> {
+	const st = triggerState(ctx);
+	st.subscriptions ??= {};
+	const failed: string[] = [];
+	for (const c of await createSubscriptions(ctx, specs, 3)) {
+		if (c.ok) st.subscriptions[subscriptionResource(c.mailbox)] = c.id!;
+		else failed.push(`${c.mailbox}: ${c.reason}`);
+	}
+	return failed;
+}
+
+/**
+ * Graph reads from this process's notification webhooks, at most this many at once whatever the number
+ * of POSTs in flight: a calendar import must not open hundreds of connections and starve n8n's own work.
+ */
+const graphReads = new Limiter(8);
+
+/** Each distinct change read from Graph: new versions, deletions, failed reads (kept for replay), catch-ups. */
+export async function fetchChanges(ctx: IWebhookFunctions, changes: DistinctChange[]): Promise<EmittedChange[]> {
+	const base = `${await graphBaseUrl(ctx)}/v1.0`;
+	const plan = planFetches(changes, Number(ctx.getNodeParameter('maxFetchesPerPost', 50)));
+	const fetched = await graphReads.map(plan.fetch, async (c): Promise<EmittedChange | undefined> => {
+		const res = await graphHttp(ctx, 'GET', `${base}/users/${encodeURIComponent(c.user)}/events/${encodeURIComponent(c.eventId)}?$select=${EVENT_SELECT}`);
+		if (res.status === 404) return deletion(ctx, c.user, c.eventId, c.subscriptionId);
+		if (res.status >= 400) {
+			// Graph already has its 202: keep the ids so the failure is visible and can be replayed.
+			return { changeType: 'fetchFailed', mailbox: c.user, eventId: c.eventId, status: res.status, error: errorMessage(res.body), notified: c.changeTypes };
+		}
+		const ev = res.body as IDataObject;
+		const kind = firstTime(ctx, c.user, ev);
+		return kind ? { changeType: kind, mailbox: c.user, eventId: c.eventId, subscriptionId: c.subscriptionId ?? null, notified: c.changeTypes, event: ev } : undefined;
+	});
+	const out = [...fetched, ...plan.deleted.map((c) => deletion(ctx, c.user, c.eventId, c.subscriptionId))];
+	for (const mailbox of plan.resync) out.push(...(await graphReads.run(() => resync(ctx, mailbox))));
+	return out.filter((x): x is EmittedChange => x !== undefined);
+}
+
+/** calendarView delta for one mailbox: what changed while notifications were lost. */
+export async function resync(ctx: IWebhookFunctions, mailbox: string): Promise<EmittedChange[]> {
+	const st = triggerState(ctx);
+	st.deltaLinks ??= {};
+	const base = `${await graphBaseUrl(ctx)}/v1.0`;
+	const daysBack = Number(ctx.getNodeParameter('resyncDaysBack', 7));
+	const daysAhead = Number(ctx.getNodeParameter('resyncDaysAhead', 365));
+	let url =
+		st.deltaLinks[mailbox] ??
+		`${base}/users/${encodeURIComponent(mailbox)}/calendarView/delta?startDateTime=${new Date(Date.now() - daysBack * 86_400_000).toISOString()}&endDateTime=${new Date(Date.now() + daysAhead * 86_400_000).toISOString()}`;
+	const emitted: EmittedChange[] = [];
+	for (let page = 0; page < 200; page++) {
+		// nextLink and deltaLink are absolute URLs: read as given.
+		const answer = await graphHttp(ctx, 'GET', url);
+		if (answer.status >= 400) throw graphError(ctx, answer, `catching up ${mailbox.split('@')[1] ?? 'a'} calendar`);
+		const res = answer.body as { value?: IDataObject[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
+		for (const ev of res.value ?? []) {
+			if (ev['@removed']) {
+				const d = deletion(ctx, mailbox, String(ev.id));
+				if (d) emitted.push({ ...d, resync: true });
+				continue;
+			}
+			const kind = firstTime(ctx, mailbox, ev);
+			if (kind) emitted.push({ changeType: kind, mailbox, eventId: String(ev.id), event: ev, resync: true });
+		}
+		if (res['@odata.nextLink']) url = res['@odata.nextLink'];
+		else {
+			if (res['@odata.deltaLink']) st.deltaLinks[mailbox] = res['@odata.deltaLink'];
+			break;
+		}
+	}
+	return emitted;
+}
+
+/** Lifecycle notifications: renew on `reauthorizationRequired`, recreate on `subscriptionRemoved`, catch up on `missed`. */
+export async function handleLifecycle(ctx: IWebhookFunctions, notifications: Notification[]): Promise<EmittedChange[]> {
+	const emitted: EmittedChange[] = [];
+	const base = `${await graphBaseUrl(ctx)}/v1.0`;
+	for (const n of notifications) {
+		const mailbox = mailboxOfResource(n.resource) ?? Object.entries(triggerState(ctx).subscriptions ?? {}).find(([, id]) => id === n.subscriptionId)?.[0]?.split('/')[1];
+		const [s] = mailbox ? await triggerSpecs(ctx, [mailbox]) : [];
+		if (n.lifecycleEvent === 'reauthorizationRequired' && n.subscriptionId) {
+			const res = await graphHttp(ctx, 'PATCH', `${base}/subscriptions/${encodeURIComponent(n.subscriptionId)}`, { expirationDateTime: expiryIn(s?.lifetimeMinutes ?? 4230) });
+			if (res.status === 404 && s) await subscribe(ctx, [s]);
+		} else if (n.lifecycleEvent === 'subscriptionRemoved' && s) {
+			await subscribe(ctx, [s]);
+		} else if (n.lifecycleEvent === 'missed' && mailbox) {
+			emitted.push(...(await resync(ctx, mailbox)));
+		}
+	}
+	return emitted;
+}
