@@ -65,7 +65,8 @@ export class MediRecords implements INodeType {
 		for (let i = 0; i < items.length; i++) {
 			try {
 				const result = await router(this, i);
-				for (const json of Array.isArray(result) ? result : [result]) out.push({ json, pairedItem: { item: i } });
+				const input = this.getNodeParameter('options.includeInputFields', i, false) === true ? items[i].json : undefined;
+				for (const json of Array.isArray(result) ? result : [result]) out.push({ json: input ? { ...input, ...json } : json, pairedItem: { item: i } });
 				if (!Array.isArray(result)) notes.push(noteFor(this.getNodeParameter('resource', i) as string, result));
 			} catch (error) {
 				if (this.continueOnFail()) {

@@ -403,6 +403,30 @@ describe('Appointment types, practice and dropdowns', () => {
 	});
 });
 
+describe('Include Input Fields', () => {
+	test('off (the default): only MediRecords’ fields; on: the input item’s fields too, MediRecords’ winning on a clash; on Get Many, on every item', async () => {
+		const booking = { service: 'gaps-coaching', practitioner: 'dr-dia', action: 'from-the-input' };
+		const [plain] = ok(await mr({ resource: 'patient', operation: 'upsert', email: 'inc.input@example.com', firstName: 'Ina', lastName: 'Input', dob: '1990-01-02', additionalFields: {} }, [booking]));
+		expect(plain).not.toHaveProperty('service');
+		const [merged] = ok(await mr({ resource: 'patient', operation: 'upsert', email: 'inc.input@example.com', firstName: 'Ina', lastName: 'Input', dob: '1990-01-02', additionalFields: {}, options: { includeInputFields: true } }, [booking]));
+		expect(merged).toMatchObject({ service: 'gaps-coaching', practitioner: 'dr-dia', action: 'unchanged', patientId: plain.patientId });
+		ok(await mr(createParams(String(plain.patientId))));
+		const many = ok(await mr({ resource: 'appointment', operation: 'getAll', returnAll: true, filters: { patientId: String(plain.patientId) }, options: { includeInputFields: true } }, [booking]));
+		expect(many.length).toBeGreaterThan(0);
+		for (const a of many) expect(a).toMatchObject({ service: 'gaps-coaching', patientId: plain.patientId });
+	});
+
+	test('every operation offers it, under Options, off by default', () => {
+		const props = new MediRecords().description.properties;
+		const ops = props.filter((p) => p.name === 'operation').flatMap((p) => (p.options as Array<{ value: string }>).map((o) => `${p.displayOptions!.show!.resource![0]}:${o.value}`));
+		for (const op of ops) {
+			const [resource, operation] = op.split(':');
+			const options = props.filter((p) => p.name === 'options' && (p.displayOptions?.show?.resource as string[]).includes(resource) && (p.displayOptions?.show?.operation as string[]).includes(operation));
+			expect({ op, has: options.some((o) => (o.options as Array<{ name: string; default: unknown }>).some((x) => x.name === 'includeInputFields' && x.default === false)) }).toEqual({ op, has: true });
+		}
+	});
+});
+
 describe('Reschedule by reference and notes', () => {
 	test('create with "Update It to Match" moves the existing appointment instead of booking twice', async () => {
 		const pid = await patient();
