@@ -60,13 +60,14 @@ function formAfterBooking(catalog: Catalog, service: Catalog['services'][number]
 
 /**
  * The mailboxes whose calendar subscription is alive now, from upkeep's last report (one row per
- * mailbox: `mailbox`, `watchedUntil` as an ISO time or empty). Rows that cannot be read count as
- * not watched.
+ * mailbox: `mailbox`, `watchedUntil` as an ISO time or empty), given as rows or as the n8n items
+ * that hold them (`{ json: row }`). Rows that cannot be read count as not watched.
  */
 export function watchedMailboxes(rows: unknown, now = Date.now()): Set<string> {
 	const watched = new Set<string>();
 	for (const row of Array.isArray(rows) ? rows : []) {
-		const r = row as { mailbox?: unknown; watchedUntil?: unknown };
+		const item = row as { json?: unknown } | undefined;
+		const r = (item && typeof item.json === 'object' && item.json !== null ? item.json : row) as { mailbox?: unknown; watchedUntil?: unknown };
 		if (typeof r?.mailbox !== 'string' || typeof r.watchedUntil !== 'string') continue;
 		const until = Date.parse(r.watchedUntil);
 		if (Number.isFinite(until) && until > now) watched.add(r.mailbox.trim().toLowerCase());

@@ -56,6 +56,20 @@ export interface Booking {
 	sourceIds: { eventId?: string; iCalUId?: string; calendlyEventUri?: string; calendlyInviteeUri?: string; paymentId?: string };
 	matchedRule?: string;
 	attention: Attention[];
+	/** The appointment's notes: "Booked via Calendly: <title>. <the patient's answers, but not their contact details>". */
+	notes: string;
+	/** The ops notice when something about the booking needs following up (catalog names and reasons only); null when nothing does. */
+	followUpAlert: FollowUpAlert | null;
+}
+
+/** The body of the ops notice for a booking that was placed but needs a person (the appointment id is added once booked). */
+export interface FollowUpAlert {
+	kind: 'booking_follow_up';
+	reasons: Attention['reason'][];
+	detail: string;
+	service: string;
+	bookingKind: BookingKind;
+	practitioner: string;
 }
 
 export interface Cancellation {
@@ -200,6 +214,18 @@ function decide(catalog: Catalog, practitioner: Practitioner, s: Signals, calend
 
 type BookingFacts = Pick<Booking, 'source' | 'start' | 'end' | 'durationMinutes' | 'subject' | 'patient' | 'sourceIds'>;
 
+/** Booking questions whose answers are the patient's identity or contact details: they go to the record, not the notes. */
+const NOT_IN_NOTES = /^(event (type|name)|invitee( name| email)?|phone|mobile|date of birth|dob)\b/i;
+
+/** The appointment's notes: the booking's title, then the patient's other answers ("Question: answer | …"). */
+export function appointmentNotes(title: string, answers: BookingPatient['answers']): string {
+	const told = answers
+		.filter((a) => !NOT_IN_NOTES.test(a.question))
+		.map((a) => `${a.question.replace(/[.:?]+$/, '')}: ${a.answer}`)
+		.join(' | ');
+	return `Booked via Calendly: ${title}${told ? `. ${told}` : ''}`;
+}
+
 function assemble(catalog: Catalog, practitioner: Practitioner, d: Decision, facts: BookingFacts): RouteResult<Booking> {
 	const { service, kind } = d;
 	const types = service.appointmentTypes;
@@ -210,6 +236,10 @@ function assemble(catalog: Catalog, practitioner: Practitioner, d: Decision, fac
 				? (types.initial ?? types.followUp)
 				: (types.followUp ?? types.initial);
 	if (!appointmentTypeId) return fail('no_appointment_type', `services[${service.key}] has no MediRecords appointment type for a ${KIND_WORDS[kind]}. Set it in the Service Catalog, then retry the execution.`);
+	const title = bookingTitle(service.name, kind);
+	const followUpAlert: FollowUpAlert | null = d.attention.length
+		? { kind: 'booking_follow_up', reasons: d.attention.map((a) => a.reason), detail: d.attention.map((a) => a.detail).join(' '), service: service.key, bookingKind: kind, practitioner: practitioner.key }
+		: null;
 	return {
 		ok: true,
 		value: {
@@ -217,7 +247,7 @@ function assemble(catalog: Catalog, practitioner: Practitioner, d: Decision, fac
 			service: service.key,
 			serviceName: service.name,
 			kind,
-			title: bookingTitle(service.name, kind),
+			title,
 			practitioner: practitioner.key,
 			practitionerName: practitioner.name,
 			mailbox: practitioner.mailbox,
@@ -228,6 +258,8 @@ function assemble(catalog: Catalog, practitioner: Practitioner, d: Decision, fac
 			currency: catalog.clinic.currency,
 			matchedRule: d.rule,
 			attention: d.attention,
+			notes: appointmentNotes(title, facts.patient.answers),
+			followUpAlert,
 		},
 	};
 }

@@ -18,6 +18,8 @@ export interface RoutedForm {
 	submissionUrl?: string;
 	/** The line the appointment's notes get: "GAPS assessment form: <link>". */
 	notesLine: string;
+	/** The practice's time zone (the catalog's clinic.timeZone), for the MediRecords steps that follow. */
+	timeZone: string;
 	submittedAt?: string;
 	patient: { firstName?: string; lastName?: string; email?: string; phone?: string; dob?: string; gender?: string; address?: PatientAddress; notes?: string };
 	answers: Array<{ key: string; label: string; value: string }>;
@@ -156,6 +158,7 @@ export function routeForm(catalog: Catalog, input: VerifiedFormInput): RouteResu
 			submissionId: String(sub.id),
 			submissionUrl,
 			notesLine: `${FORM_TYPE_NAMES[form.type].inNotes} form: ${submissionUrl ?? ''}`,
+			timeZone: catalog.clinic.timeZone,
 			submittedAt: sub.created_at,
 			patient,
 			answers: rest,

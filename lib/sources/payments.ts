@@ -122,6 +122,41 @@ export interface PaymentCheck extends PaymentMatch {
 	comparedWith: ComparedBooking | null;
 	/** How many live upcoming bookings were considered (all patients with the payer's email). */
 	bookingsConsidered: number;
+	/** The line the appointment's notes get: "Paid 195.00 AUD (pi_…)", with " - CHECK AMOUNT" when a person should look. */
+	notesLine: string;
+	/** The ops notice when a person should look (ids, amounts and catalog names only). */
+	reviewAlert: PaymentReviewAlert;
+}
+
+export interface PaymentReviewAlert {
+	kind: 'payment_review';
+	reason: PaymentReason;
+	stripeEvent: string;
+	paymentId: string | null;
+	amount: number;
+	expected: number | null;
+	service: string | null;
+	paymentKind: string | null;
+	comparedWith: ComparedBooking | null;
+	bookingsConsidered: number;
+}
+
+/** What a checked payment hands the next steps, ready to map: the notes line and the ops notice. */
+function readyToMap(c: Omit<PaymentCheck, 'notesLine' | 'reviewAlert'>): PaymentCheck {
+	const notesLine = `${c.refund ? 'Refunded' : 'Paid'} ${c.amount.toFixed(2)} ${c.currency} (${c.paymentId ?? ''})${c.needsReview ? ' - CHECK AMOUNT' : ''}`;
+	const reviewAlert: PaymentReviewAlert = {
+		kind: 'payment_review',
+		reason: c.reason,
+		stripeEvent: c.eventId,
+		paymentId: c.paymentId ?? null,
+		amount: c.amount,
+		expected: c.expectedAmount ?? null,
+		service: c.service ?? null,
+		paymentKind: c.kind ?? null,
+		comparedWith: c.comparedWith,
+		bookingsConsidered: c.bookingsConsidered,
+	};
+	return { ...c, notesLine, reviewAlert };
 }
 
 /** Which service and kind an appointment type is in the catalog (a shared free-consultation type names no service). */
@@ -156,7 +191,7 @@ export function matchPaymentToBooking(catalog: Catalog, payment: PaymentMatch, a
 	const patients = (list: typeof pool) => new Set(list.map((b) => String(b.a.patientId ?? ''))).size;
 	const result = (reason: PaymentReason, chosen?: (typeof pool)[number]): PaymentCheck => {
 		const exp = chosen ? expected(chosen) : (payment.expectedAmount ?? null);
-		return {
+		return readyToMap({
 			...payment,
 			service: chosen?.service?.key ?? payment.service,
 			serviceName: chosen?.service?.name ?? payment.serviceName,
@@ -168,7 +203,7 @@ export function matchPaymentToBooking(catalog: Catalog, payment: PaymentMatch, a
 			appointmentId: chosen ? String(chosen.a.id) : null,
 			comparedWith: chosen ? { appointmentId: String(chosen.a.id), service: chosen.service?.key ?? null, kind: chosen.kind ?? null, scheduleTime: String(chosen.a.scheduleTime ?? '') } : null,
 			bookingsConsidered: live.length,
-		};
+		});
 	};
 	if (pool.length === 0) return result('no_booking');
 	if (fits.length > 0) return patients(fits) === 1 ? result('ok', fits[0]) : result('booking_unclear');

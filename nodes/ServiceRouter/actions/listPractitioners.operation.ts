@@ -25,7 +25,7 @@ export const description: INodeProperties[] = [
 		name: 'watchedCalendars',
 		type: 'json',
 		default: '',
-		placeholder: "={{ $('Watched Calendars').all().map((i) => i.json) }}",
+		placeholder: "={{ $('Watched Calendars').all() }}",
 		description:
 			'Subscription Upkeep’s last report, one row per mailbox (mailbox, watchedUntil). Only practitioners whose calendar subscription is alive are listed, so patients never book a calendar nobody watches. Empty lists every practitioner in the catalog.',
 		displayOptions: showFor('listPractitioners'),

@@ -65,6 +65,8 @@ describe('only watched calendars are listed', () => {
 		];
 		expect([...watchedMailboxes(rows, now)]).toEqual([mailboxOf('dr-dia')]);
 		expect(watchedMailboxes({ error: 'x' }, now).size).toBe(0);
+		// The same rows as the workflow hands them over: n8n items ($('Watched Calendars').all()).
+		expect([...watchedMailboxes(rows.map((json) => ({ json, pairedItem: { item: 0 } })), now)]).toEqual([mailboxOf('dr-dia')]);
 	});
 	test('the listing holds back practitioners whose calendar is not watched, and the consultant too', () => {
 		const watched = new Set([mailboxOf('dr-dia'), mailboxOf('nurse')]);

@@ -1,5 +1,5 @@
 import { catalogFromParameters, parseCatalog, type Catalog } from '../../../lib/catalog';
-import { bookingTitle, hasCalendlyMarkers, routeBooking, routeCalendarChange } from '../../../lib/sources/booking';
+import { appointmentNotes, bookingTitle, hasCalendlyMarkers, routeBooking, routeCalendarChange } from '../../../lib/sources/booking';
 import { APPOINTMENT_TYPES, PRACTITIONERS } from '../../../sandbox/seed';
 import { calendlyInvitee, catalogParameters, graphEvent, shippedCatalog } from '../../helpers/fixtures';
 
@@ -161,5 +161,25 @@ describe('a confirmed slot is never dropped', () => {
 		['freeConsultation', 'GAPS Coaching free initial consultation'],
 	] as const)('notes read as people write them: %s → "%s"', (kind, title) => {
 		expect(bookingTitle('GAPS Coaching', kind)).toBe(title);
+	});
+});
+
+describe('what Route Booking hands the next steps, ready to map', () => {
+	test('the appointment notes: the title and the patient’s answers, never their contact details', () => {
+		expect(appointmentNotes('GAPS Coaching follow-up', [
+			{ question: 'Phone number', answer: '0400 111 222' },
+			{ question: 'Date of birth', answer: '1988-04-12' },
+			{ question: 'What would you like to discuss?', answer: 'Sleep' },
+			{ question: 'Anything else:', answer: 'Bring the letter' },
+		])).toBe('Booked via Calendly: GAPS Coaching follow-up. What would you like to discuss: Sleep | Anything else: Bring the letter');
+		expect(appointmentNotes('Counseling follow-up', [])).toBe('Booked via Calendly: Counseling follow-up');
+	});
+
+	test('a follow-up notice only when something needs a person, with catalog names and reasons only', () => {
+		const routed = routeBooking(catalog, { changeType: 'created', mailbox: 'dr.dia@clinic.example', event: graphEvent({ subject: 'Weight Loss Follow-up', mailbox: 'dr.dia@clinic.example' }) });
+		expect(routed.ok && routed.value.followUpAlert).toBeNull();
+		const free = routeBooking(catalog, { changeType: 'created', mailbox: 'dr.dia@clinic.example', event: graphEvent({ subject: 'Free consultation - Alternative Medicine', mailbox: 'dr.dia@clinic.example' }) });
+		expect(free.ok && free.value.followUpAlert).toMatchObject({ kind: 'booking_follow_up', reasons: ['free_consultation_not_on_consultant'], service: 'alternative-medicine', practitioner: 'dr-dia', bookingKind: 'freeConsultation' });
+		expect(JSON.stringify(free.ok && free.value.followUpAlert)).not.toMatch(/Ana|Citizen|example\.com/);
 	});
 });
