@@ -7,7 +7,7 @@ import * as basePF from '../.bench-base/lib/patientFields';
 import * as baseR from '../.bench-base/lib/routing';
 import * as baseM from '../.bench-base/lib/medirecordsMapping';
 import * as PF from '../lib/sources/patientFields';
-import * as R from '../lib/sources/booking';
+import * as R from '../lib/sources/calendly';
 import * as M from '../lib/medirecords/mapping';
 
 type Fn = (s: string) => unknown;

@@ -2,7 +2,8 @@
 import { redact } from '../../lib/medirecords/mapping';
 import { cleanEmail, splitName, toE164, toIsoDate } from '../../lib/sources/patientFields';
 import { echo, isPlausibleName, plausibleEmail, redactText, stripHtml } from '../../lib/sources/publicInput';
-import { readAnswers, routeBooking } from '../../lib/sources/booking';
+import { routeBooking } from '../../lib/sources/booking';
+import { readAnswers } from '../../lib/sources/calendly';
 import { routeForm } from '../../lib/sources/forms';
 import { formIdOf, readQuestions, recogniseQuestions, submissionIdOf, submittedAt } from '../../lib/sources/jotform';
 import { buildSubmission, questionsContent } from '../../sandbox/services';

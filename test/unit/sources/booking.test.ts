@@ -1,5 +1,6 @@
 import { catalogFromParameters, parseCatalog, type Catalog } from '../../../lib/catalog';
-import { appointmentNotes, bookingTitle, hasCalendlyMarkers, routeBooking, routeCalendarChange } from '../../../lib/sources/booking';
+import { appointmentNotes, bookingTitle, routeBooking, routeCalendarChange } from '../../../lib/sources/booking';
+import { hasCalendlyMarkers } from '../../../lib/sources/calendly';
 import { APPOINTMENT_TYPES, PRACTITIONERS } from '../../../sandbox/seed';
 import { calendlyInvitee, catalogParameters, graphEvent, shippedCatalog } from '../../helpers/fixtures';
 

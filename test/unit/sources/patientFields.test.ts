@@ -1,5 +1,4 @@
 import { toE164, toIsoDate, splitName } from '../../../lib/sources/patientFields';
-import { readAnswers } from '../../../lib/sources/booking';
 
 describe('patient field normalisation', () => {
 	test.each([
@@ -21,8 +20,7 @@ describe('patient field normalisation', () => {
 		['yesterday', undefined],
 	])('dob %s → %s', (raw, out) => expect(toIsoDate(raw)).toBe(out));
 
-	test('names and Calendly body answers', () => {
+	test('names', () => {
 		expect(splitName('Ana María de la Cruz')).toEqual({ firstName: 'Ana', lastName: 'María de la Cruz' });
-		expect(readAnswers('Phone: 0400\n\nWhy?\nBecause')).toEqual([{ question: 'Phone', answer: '0400' }, { question: 'Why?', answer: 'Because' }]);
 	});
 });

@@ -2,7 +2,8 @@ import { ADVERSARIAL, PARSERS } from '../../helpers/adversarial';
 import { redact } from '../../../lib/medirecords/mapping';
 import { cleanEmail, splitName, toE164, toIsoDate } from '../../../lib/sources/patientFields';
 import { boundValue, echo, isPlausibleName, plausibleEmail, redactText, stripHtml } from '../../../lib/sources/publicInput';
-import { readAnswers, routeBooking } from '../../../lib/sources/booking';
+import { routeBooking } from '../../../lib/sources/booking';
+import { readAnswers } from '../../../lib/sources/calendly';
 import { routeForm } from '../../../lib/sources/forms';
 import { formIdOf, readQuestions, recogniseQuestions, submissionIdOf, submittedAt } from '../../../lib/sources/jotform';
 import { buildSubmission, questionsContent } from '../../../sandbox/services';
@@ -66,22 +67,6 @@ describe('redaction', () => {
 	test('two-letter surnames are redacted as whole words only', () => {
 		expect(redact('lastName Ng is invalid; nothing else changes', ['Ng'])).toBe('lastName [redacted] is invalid; nothing else changes');
 		expect(redact('Li: missing dob', ['Li'])).toBe('[redacted]: missing dob');
-	});
-});
-
-describe('booking answers as Calendly writes them into the Outlook event', () => {
-	test('question lines (ending ?, : or Calendly’s default "…our meeting.") pair with the next line; the footer is not an answer', () => {
-		const body = [
-			'<p>Event Name: GAPS Coaching Follow-up</p>',
-			'<p>Please share anything that will help prepare for our meeting.<br>Bloating after meals</p>',
-			'<p>Phone Number: 0400 111 222</p>',
-			'<p>Need to make changes to this event?<br>Cancel: https://calendly.com/cancellations/AAA<br>Reschedule: https://calendly.com/reschedulings/AAA</p>',
-		].join('');
-		expect(readAnswers(body)).toEqual([
-			{ question: 'Event Name', answer: 'GAPS Coaching Follow-up' },
-			{ question: 'Please share anything that will help prepare for our meeting.', answer: 'Bloating after meals' },
-			{ question: 'Phone Number', answer: '0400 111 222' },
-		]);
 	});
 });
 
