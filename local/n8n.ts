@@ -210,7 +210,13 @@ export class N8n {
 	}
 
 	private cli(...args: string[]): string {
-		return execFileSync(NODE24, [N8N_BIN, ...args], { env: this.env(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+		try {
+			return execFileSync(NODE24, [N8N_BIN, ...args], { env: this.env(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+		} catch (e) {
+			// What n8n said, so a failed import or publish names its cause in the test report.
+			const said = `${(e as { stderr?: string }).stderr ?? ''}${(e as { stdout?: string }).stdout ?? ''}`.trim().split('\n').slice(-15).join('\n');
+			throw Object.assign(new Error(`n8n ${args[0]} failed:\n${said}`), { stderr: (e as { stderr?: string }).stderr });
+		}
 	}
 
 	/** Fresh user folder and database; package installed as a community package; workflows and credentials imported and published. */
