@@ -6,8 +6,8 @@ import { PageIterator } from '@microsoft/microsoft-graph-client/lib/src/tasks/Pa
 import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 import { chunk, isBeyondMaxLifetime, subscriptionResource, type ExistingSubscription } from '../../lib/sources/graph';
-import { retryAfterMs } from '../../lib/http';
-import { graphBaseUrl, graphError, graphHttp, type GraphContext } from './transport';
+import { retryWait } from '../../lib/http';
+import { graphBaseUrl, graphError, graphHttp, graphRetries, type GraphContext } from './transport';
 
 /** One Graph JSON call; anything but 2xx is a NodeApiError saying what failed and what to check. */
 async function graphJson<T>(ctx: GraphContext, method: 'GET' | 'POST', url: string, what: string, body?: unknown): Promise<T> {
@@ -51,6 +51,8 @@ export async function listSubscriptions(ctx: GraphContext): Promise<ExistingSubs
 /** Sends steps through $batch, 20 per call; steps Graph throttles (429/503) are sent again after Retry-After. */
 export async function runBatch(ctx: GraphContext, steps: BatchStep[], maxRounds = 4): Promise<Map<string, BatchResult>> {
 	const batchUrl = `${await graphBaseUrl(ctx)}/v1.0/$batch`;
+	// Graph's own policy, for the steps inside a batch (which answer 429 or 503 when throttled).
+	const policy = { ...graphRetries(maxRounds - 1), statuses: [429, 503] };
 	const results = new Map<string, BatchResult>();
 	let todo = steps;
 	for (let round = 0; todo.length && round < maxRounds; round++) {
@@ -62,8 +64,9 @@ export async function runBatch(ctx: GraphContext, steps: BatchStep[], maxRounds 
 			};
 			const res = await graphJson<{ responses?: BatchResult[] }>(ctx, 'POST', batchUrl, '$batch', body);
 			for (const r of res.responses ?? []) {
-				if ((r.status === 429 || r.status === 503) && round < maxRounds - 1) {
-					waitMs = Math.max(waitMs, retryAfterMs(r.headers?.['Retry-After'] ?? r.headers?.['retry-after'], 1000 * 2 ** round, Date.now(), 60_000));
+				const wait = retryWait(policy, round, { status: r.status, retryAfter: r.headers?.['Retry-After'] ?? r.headers?.['retry-after'] });
+				if (wait !== undefined) {
+					waitMs = Math.max(waitMs, wait);
 					again.push(group.find((s) => s.id === r.id)!);
 				} else results.set(r.id, r);
 			}

@@ -83,7 +83,7 @@ export function graphError(ctx: GraphContext, res: GraphResponse, what: string):
 }
 
 /** Graph's throttling answers (429, and 503/504 when it is overloaded), retried as Retry-After asks. */
-const graphRetries = (retries: number): RetryPolicy => ({ retries, baseDelayMs: 1000, maxWaitMs: 60_000, statuses: [429, 503, 504], serverErrors: false, networkErrors: false });
+export const graphRetries = (retries: number): RetryPolicy => ({ retries, baseDelayMs: 1000, maxWaitMs: 60_000, statuses: [429, 503, 504], serverErrors: false, networkErrors: false });
 
 /** One Graph HTTP call, retried on throttling, with the token refreshed when near expiry or refused. */
 export async function graphHttp(ctx: GraphContext, method: IHttpRequestMethods, url: string, body?: unknown, maxRetries = 4): Promise<GraphResponse> {

@@ -78,12 +78,17 @@ export function catalogProblem(e: unknown): string {
 	return e instanceof CatalogError && e.missing ? problems[0] : `Fix the Service Catalog workflow: ${problems.join('; ')}`;
 }
 
+/** The error for an item whose catalog is missing or does not check, saying what ops should fix. */
+function catalogFailure(ctx: IExecuteFunctions, e: unknown, item: number): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), 'The service catalog is missing or invalid.', { itemIndex: item, description: catalogProblem(e) });
+}
+
 /** The catalog parameter of an item, checked; a clear error when it is missing or wrong. */
 export function readCatalog(ctx: IExecuteFunctions, item: number): Catalog {
 	try {
 		return parseCatalogInput(ctx.getNodeParameter('catalog', item, '') as unknown);
 	} catch (e) {
-		throw new NodeOperationError(ctx.getNode(), 'The service catalog is missing or invalid.', { itemIndex: item, description: catalogProblem(e) });
+		throw catalogFailure(ctx, e, item);
 	}
 }
 
@@ -110,7 +115,7 @@ export async function eachItem(
 				out.unrouted(i, 'no_catalog', catalogProblem(e), input);
 				continue;
 			}
-			throw new NodeOperationError(ctx.getNode(), 'The service catalog is missing or invalid.', { itemIndex: i, description: catalogProblem(e) });
+			throw catalogFailure(ctx, e, i);
 		}
 		await handle(i, catalog, omit(input, 'catalog'), input);
 	}
