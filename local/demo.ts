@@ -47,8 +47,8 @@ Make a demo booking (Calendly writing a GAPS follow-up into Ramona's Outlook cal
 
 or by hand:
 
-  curl -s -X POST ${s.graph.url}/__sandbox/users/ramona@clinic.example/events -H 'content-type: application/json' \\
-    -d '{"subject":"GAPS Coaching Follow-up","start":{"dateTime":"2026-12-08T23:00:00.0000000","timeZone":"UTC"},"end":{"dateTime":"2026-12-08T23:45:00.0000000","timeZone":"UTC"},"attendees":[{"type":"required","emailAddress":{"name":"Ana Citizen","address":"ana.citizen@example.com"}}],"body":{"contentType":"html","content":"<p>Phone Number: 0400 111 222</p><p>Date of Birth: 12/04/1988</p>"}}'
+  curl -s -X POST ${s.graph.url}/__sandbox/calendly/bookings -H 'content-type: application/json' \\
+    -d '{"mailbox":"ramona@clinic.example","eventType":"GAPS Coaching Follow-up","invitee":{"name":"Ana Citizen","email":"ana.citizen@example.com"},"start":{"dateTime":"2026-12-08T23:00:00.0000000","timeZone":"UTC"},"end":{"dateTime":"2026-12-08T23:45:00.0000000","timeZone":"UTC"},"answers":[["Phone Number","0400 111 222"],["Date of Birth","12/04/1988"]]}'
   curl -s ${s.medirecords.url}/__sandbox/state
 
 A JotForm submission (JotForm posts the webhook; n8n reads the submission back from JotForm's API):

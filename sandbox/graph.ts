@@ -10,6 +10,7 @@
 import { randomBytes, randomUUID } from 'crypto';
 import { DateTime } from 'luxon';
 import { json, Router, SandboxServer, takeFault, type Fault, type SandboxRequest, type SandboxResponse, type ServeOptions } from './http';
+import { calendlyOutlookEvent, type CalendlyBooking } from './calendly';
 import { GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET, PRACTITIONERS, TENANT_ID } from './seed';
 
 export interface GraphEvent {
@@ -60,7 +61,8 @@ export interface Delivery {
 const graphError = (status: number, code: string, message: string, headers: Record<string, string> = {}): SandboxResponse =>
 	json(status, { error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': randomUUID(), 'client-request-id': randomUUID() } } }, headers);
 
-const EVENT_FIELDS = ['id', 'iCalUId', 'changeKey', 'subject', 'start', 'end', 'organizer', 'attendees', 'body', 'bodyPreview', 'location', 'isCancelled', 'createdDateTime', 'lastModifiedDateTime'];
+// Graph's event resource (api-reference/v1.0/resources/event.md): these fields are on every event, whoever wrote it.
+const EVENT_FIELDS = ['id', 'iCalUId', 'changeKey', 'subject', 'start', 'end', 'organizer', 'attendees', 'body', 'bodyPreview', 'location', 'isCancelled', 'createdDateTime', 'lastModifiedDateTime', 'sensitivity', 'isAllDay', 'type', 'seriesMasterId', 'showAs', 'responseStatus', 'isOnlineMeeting', 'onlineMeeting', 'recurrence'];
 
 export class GraphSandbox extends SandboxServer {
 	readonly mailboxes = new Map<string, Map<string, GraphEvent>>();
@@ -284,7 +286,8 @@ export class GraphSandbox extends SandboxServer {
 		}
 		const at = (e: GraphEvent) => Date.parse(`${e.start.dateTime.slice(0, 23)}Z`);
 		const inWindow = (e: GraphEvent) => at(e) >= Date.parse(start!) && at(e) <= Date.parse(end!);
-		const changed = [...cal.values()].filter((e) => Date.parse(e.lastModifiedDateTime) > since && inWindow(e));
+		// calendarView (and its delta) expands a recurring series into its occurrences: the master itself is not listed.
+		const changed = [...cal.values()].filter((e) => Date.parse(e.lastModifiedDateTime) > since).flatMap((e) => occurrences(e)).filter(inWindow);
 		const removed = (this.tombstones.get(mailbox) ?? []).filter((t) => t.at > since).map((t) => ({ id: t.id, '@removed': { reason: 'deleted' } }));
 		const all = [...changed.map((e) => this.select(e, null)), ...removed];
 		const offset = skip ? (JSON.parse(Buffer.from(skip, 'base64url').toString()) as { offset: number }).offset : 0;
@@ -337,6 +340,15 @@ export class GraphSandbox extends SandboxServer {
 			isCancelled: false,
 			createdDateTime: now,
 			lastModifiedDateTime: now,
+			sensitivity: 'normal',
+			isAllDay: false,
+			type: e.recurrence ? 'seriesMaster' : 'singleInstance',
+			seriesMasterId: null,
+			showAs: 'busy',
+			responseStatus: { response: 'organizer', time: '0001-01-01T00:00:00Z' },
+			isOnlineMeeting: false,
+			onlineMeeting: null,
+			recurrence: null,
 			...e,
 		};
 		cal.set(ev.id, ev);
@@ -466,6 +478,12 @@ export class GraphSandbox extends SandboxServer {
 		});
 		r.add('GET', '/__sandbox/state', () => json(200, { subscriptions: [...this.subscriptions.values()], deliveries: this.deliveries.length, calls: this.calls.length }));
 		r.add('POST', '/__sandbox/users/:mailbox/events', (req) => json(201, this.createEvent(req.params.mailbox, req.body as GraphEvent)));
+		// A patient booking through Calendly: the event Calendly writes into the host's calendar (sandbox/calendly.ts).
+		r.add('POST', '/__sandbox/calendly/bookings', (req) => {
+			const b = req.body as CalendlyBooking;
+			if (!b?.mailbox || !b.eventType || !b.invitee?.email || !b.start?.dateTime || !b.end?.dateTime) return json(400, { message: 'mailbox, eventType, invitee {name, email}, start and end are required' });
+			return json(201, this.createEvent(b.mailbox, calendlyOutlookEvent(b)));
+		});
 		r.add('PATCH', '/__sandbox/users/:mailbox/events/:id', (req) => json(200, this.updateEvent(req.params.mailbox, req.params.id, req.body as GraphEvent)));
 		r.add('DELETE', '/__sandbox/users/:mailbox/events/:id', (req) => (this.deleteEvent(req.params.mailbox, req.params.id), { status: 204 }));
 		r.add('POST', '/__sandbox/notify', (req) => {
@@ -496,4 +514,25 @@ function inUtc(t: { dateTime: string; timeZone: string }): { dateTime: string; t
 	const dt = DateTime.fromISO(t.dateTime.replace(/(\.\d{3})\d+$/, '$1'), { zone: t.timeZone });
 	if (!dt.isValid) return t;
 	return { dateTime: `${dt.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss")}.0000000`, timeZone: 'UTC' };
+}
+
+/**
+ * A series' occurrences as calendarView lists them (Graph: "Get incremental changes to events in a calendar
+ * view" and the patternedRecurrence resource): type "occurrence", the master's id as seriesMasterId. Daily and
+ * weekly patterns with an end date or a number of occurrences: what a practitioner's standing meeting uses.
+ */
+function occurrences(e: GraphEvent): GraphEvent[] {
+	const r = e.recurrence as { pattern?: { type?: string; interval?: number }; range?: { endDate?: string; numberOfOccurrences?: number } } | null | undefined;
+	if (e.type !== 'seriesMaster' || !r?.pattern) return [e];
+	const step = (r.pattern.type === 'daily' ? 1 : 7) * (r.pattern.interval ?? 1) * 86_400_000;
+	const first = Date.parse(`${e.start.dateTime.slice(0, 23)}Z`);
+	const length = Date.parse(`${e.end.dateTime.slice(0, 23)}Z`) - first;
+	const until = r.range?.endDate ? Date.parse(`${r.range.endDate}T23:59:59Z`) : Infinity;
+	const count = Math.min(r.range?.numberOfOccurrences ?? 52, 52);
+	const out: GraphEvent[] = [];
+	for (let i = 0; i < count && first + i * step <= until; i++) {
+		const at = (ms: number) => ({ dateTime: new Date(ms).toISOString().replace('Z', '0000'), timeZone: 'UTC' });
+		out.push({ ...e, id: `${e.id}_occ${i}`, type: 'occurrence', seriesMasterId: e.id, recurrence: null, start: at(first + i * step), end: at(first + i * step + length) });
+	}
+	return out;
 }

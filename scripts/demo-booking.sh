@@ -5,8 +5,9 @@ GRAPH=${GRAPH_SANDBOX_URL:-http://127.0.0.1:4011}
 MR=${MEDIRECORDS_SANDBOX_URL:-http://127.0.0.1:4010}
 start=$(date -u -d '+3 days 10:00' +%Y-%m-%dT%H:%M:00.0000000)
 end=$(date -u -d '+3 days 10:45' +%Y-%m-%dT%H:%M:00.0000000)
-curl -sf -X POST "$GRAPH/__sandbox/users/ramona@clinic.example/events" -H 'content-type: application/json' \
-  -d "{\"subject\":\"GAPS Coaching Follow-up\",\"start\":{\"dateTime\":\"$start\",\"timeZone\":\"UTC\"},\"end\":{\"dateTime\":\"$end\",\"timeZone\":\"UTC\"},\"attendees\":[{\"type\":\"required\",\"emailAddress\":{\"name\":\"Ana Citizen\",\"address\":\"ana.citizen@example.com\"}}],\"body\":{\"contentType\":\"html\",\"content\":\"<p>Phone Number: 0400 111 222</p><p>Date of Birth: 12/04/1988</p>\"}}" > /dev/null
+# As Calendly writes a booking into the practitioner's calendar: its default title, the event type on the "Event Name:" line, the answers.
+curl -sf -X POST "$GRAPH/__sandbox/calendly/bookings" -H 'content-type: application/json' \
+  -d "{\"mailbox\":\"ramona@clinic.example\",\"eventType\":\"GAPS Coaching Follow-up\",\"invitee\":{\"name\":\"Ana Citizen\",\"email\":\"ana.citizen@example.com\"},\"start\":{\"dateTime\":\"$start\",\"timeZone\":\"UTC\"},\"end\":{\"dateTime\":\"$end\",\"timeZone\":\"UTC\"},\"answers\":[[\"Phone Number\",\"0400 111 222\"],[\"Date of Birth\",\"12/04/1988\"]]}" > /dev/null
 echo "Booked in Ramona's Outlook calendar for $start (UTC). Waiting for MediRecords…"
 for _ in $(seq 1 50); do
   state=$(curl -sf "$MR/__sandbox/state")

@@ -19,3 +19,9 @@ export function expectedPrice(service: Service, kind: BookingKind): number | nul
 	if (kind === 'freeConsultation') return 0;
 	return kind === 'initial' ? (service.prices.initial ?? null) : (service.prices.followUp ?? null);
 }
+/** The service a patient's answer names ("Weight Loss", "weight-loss", "GAPS coaching please"); undefined when none does. */
+export function serviceNamed(catalog: Catalog, answer: string | undefined): Service | undefined {
+	const a = String(answer ?? '').trim().toLowerCase();
+	if (!a) return undefined;
+	return catalog.services.find((s) => s.key === a || s.name.toLowerCase() === a) ?? catalog.services.find((s) => a.includes(s.name.toLowerCase()));
+}

@@ -73,6 +73,7 @@ export function catalogFromParameters(p: Record<string, unknown>, entries: Catal
 			waitlistFormUrl: opt(clinic.waitlistFormUrl),
 			opsAlertUrl: opt(clinic.opsAlertUrl),
 			priceTolerance: num(clinic.priceTolerance) ?? undefined,
+			serviceQuestion: opt(clinic.serviceQuestion),
 			phone: opt(clinic.phone),
 			email: opt(clinic.email),
 		},
@@ -96,9 +97,9 @@ export function catalogFromParameters(p: Record<string, unknown>, entries: Catal
 			services: splitList(r.services),
 			consultant: r.consultant === true,
 			calendly: splitLines(r.calendlyLinks).map((line) => {
-				// "Event type name | https://calendly.com/... | service key (optional)" per line
-				const [eventType, url, service] = line.split('|').map((x) => x.trim());
-				return { eventType, url, ...(service ? { service } : {}) };
+				// "Event type name | https://calendly.com/... | service key (optional) | booking kind (optional)" per line
+				const [eventType, url, service, kind] = line.split('|').map((x) => x.trim());
+				return { eventType, url, ...(service ? { service } : {}), ...(kind ? { kind } : {}) };
 			}),
 			bio: opt(r.bio),
 			photoUrl: opt(r.photoUrl),

@@ -83,6 +83,11 @@ export const clinicSchema = z.object({
 	/** Where routine ops notices go (a Teams/Slack incoming webhook or similar): no patient data is ever sent there. */
 	opsAlertUrl: z.string().trim().url().optional(),
 	priceTolerance: z.number().nonnegative().default(0.5),
+	/**
+	 * The Calendly question (on the consultant's free consultation) that asks which service the patient
+	 * wants: its answer names the service when the event type does not.
+	 */
+	serviceQuestion: z.string().trim().min(1).default('Which service are you interested in?'),
 	/** Shown on the website when online booking cannot be reached. */
 	phone: z.string().trim().regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a phone number, e.g. 02 9000 0000').optional(),
 	email: z.string().trim().email('must be an email address').optional(),
@@ -92,7 +97,7 @@ export const clinicSchema = z.object({
 export const WEBSITE_ONLY_FIELDS = { practitioners: ['bio', 'photoUrl'] } as const;
 
 /** Clinic fields that can be left out when wrong: the rest of the clinic works without them. */
-export const OPTIONAL_CLINIC_FIELDS = ['waitlistFormUrl', 'opsAlertUrl', 'priceTolerance', 'phone', 'email'] as const;
+export const OPTIONAL_CLINIC_FIELDS = ['waitlistFormUrl', 'opsAlertUrl', 'priceTolerance', 'serviceQuestion', 'phone', 'email'] as const;
 
 /**
  * Something ops must fix in the catalog. `entry` names it by its own key, e.g. `practitioners[dr-dia]`;

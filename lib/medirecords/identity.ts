@@ -32,6 +32,9 @@ export function nameKey(s: unknown): string {
 		.trim();
 }
 
+/** The whole name, however it was split into given and family names. */
+const fullNameKey = (r: PatientRecord) => nameKey(`${String(r.firstName ?? '')} ${String(r.lastName ?? '')}`);
+
 const emailKey = (s: unknown) => String(s ?? '').trim().toLowerCase();
 const phoneKey = (s: unknown) => String(s ?? '').replace(/\D/g, '');
 
@@ -74,10 +77,12 @@ export function assess(existing: PatientRecord, incoming: PatientRecord): Assess
 	const known = (f: string, v: unknown) => !isUnknown(f, v);
 	const namesAgree =
 		known('lastName', incoming.lastName) &&
-		sameValue('lastName', existing.lastName, incoming.lastName) &&
-		(known('firstName', incoming.firstName) || known('firstName', existing.firstName)
-			? sameValue('firstName', existing.firstName, incoming.firstName)
-			: true);
+		((sameValue('lastName', existing.lastName, incoming.lastName) &&
+			(known('firstName', incoming.firstName) || known('firstName', existing.firstName)
+				? sameValue('firstName', existing.firstName, incoming.firstName)
+				: true)) ||
+			// "Ana María" + "de la Cruz" (JotForm's two boxes) and "Ana" + "María de la Cruz" are one person.
+			(known('firstName', incoming.firstName) && fullNameKey(existing) === fullNameKey(incoming)));
 	const emailAgrees = known('email', incoming.email) && known('email', existing.email) && sameValue('email', existing.email, incoming.email);
 	const bothDob = known('dob', incoming.dob) && known('dob', existing.dob);
 	const dobAgrees = bothDob && sameValue('dob', existing.dob, incoming.dob);

@@ -1,35 +1,43 @@
 /**
  * Calendar changes → what the clinic does with them. In this order:
  * 1. a deleted or cancelled event is a cancellation;
- * 2. an entry that is not a booking (no patient attendee and no Calendly
- *    markers: a practitioner's own "Dentist") is ignored, whoever's calendar;
- * 3. a booking is placed whenever a practitioner and an appointment type can be
+ * 2. an entry that is not a booking is ignored, whoever's calendar: all-day
+ *    entries and recurring series always, anything else unless it carries
+ *    Calendly's markers or the name of one of the catalog's Calendly event types
+ *    (a practitioner's own "Dentist", a private dinner with her spouse invited,
+ *    a supervision meeting);
+ * 3. service and kind come from what Calendly writes: the catalog's Calendly
+ *    event type named on the body's "Event Name:" line (or in the title), the
+ *    routing rules over that name and then over the title (Calendly's default
+ *    title, "<Invitee> and <Host>", names people, not services), the patient's
+ *    answer to the catalog's service question, the practitioner's only service;
+ * 4. a booking is placed whenever a practitioner and an appointment type can be
  *    found; what looks wrong (a service on the waitlist, a service the
  *    practitioner does not deliver, a free consultation off the consultant's
- *    calendar) is booked anyway — Calendly has confirmed the slot — and carried
- *    as `attention` for ops to follow up.
+ *    calendar, a phone number that is not one) is booked anyway — Calendly has
+ *    confirmed the slot — and carried as `attention` for ops to follow up.
  * Graph events (as Calendly writes them into Outlook) and Calendly's own
  * `invitee.created` bodies give the same Booking.
  */
-import { expectedPrice, outOfServiceNote, type BookingKind, type Catalog, type Practitioner, type Service } from '../catalog';
-import { cleanEmail, splitName, titleCase, toE164, toIsoDate } from './patientFields';
-import { hasCalendlyMarkers, readAnswers } from './calendly';
+import { expectedPrice, outOfServiceNote, serviceNamed, type BookingKind, type Catalog, type Practitioner, type Service } from '../catalog';
+import { cleanEmail, splitName, titleCase, toIsoDate } from './patientFields';
+import { calendlyLinkFor, hasCalendlyMarkers, isPhoneQuestion, literal, readAnswers, titleWithoutNames, type CalendlyLink } from './calendly';
+import { patientPhone, samePhone, type PatientPhone } from './phones';
 import { clip, isPlausibleName, LIMITS } from './publicInput';
-import { fail, matchingRules, type RouteResult, type Signals, type Unrouted } from '../catalog/rules';
+import { fail, matchingRules, type RouteResult, type Unrouted } from '../catalog/rules';
 import { graphDateTimeToInstant } from '../time';
 
-export interface BookingPatient {
+export interface BookingPatient extends Omit<PatientPhone, 'phoneUnreadable'> {
 	firstName?: string;
 	lastName?: string;
 	email?: string;
-	phone?: string;
 	dob?: string;
 	answers: Array<{ question: string; answer: string }>;
 }
 
 /** Something about a placed booking ops should follow up. Reasons and catalog names only: never patient data. */
 export interface Attention {
-	reason: 'service_not_open' | 'practitioner_not_in_service' | 'free_consultation_not_on_consultant';
+	reason: 'service_not_open' | 'practitioner_not_in_service' | 'free_consultation_not_on_consultant' | 'phone_unreadable';
 	detail: string;
 }
 
@@ -106,7 +114,19 @@ function answerFor(answers: BookingPatient['answers'], pattern: RegExp): string 
 	return answers.find((a) => pattern.test(a.question))?.answer;
 }
 
-function patientFrom(name: unknown, email: unknown, answers: BookingPatient['answers'], country: string, phone?: unknown): BookingPatient & { problems: string[] } {
+/**
+ * The invitee's own phone: Calendly's text-reminder number, else the answer to a phone question. Never
+ * another line that mentions a phone (an event type's "call reception on …"), never the clinic's number.
+ */
+function inviteePhone(catalog: Catalog, answers: BookingPatient['answers'], reminderNumber?: unknown): PatientPhone {
+	const country = catalog.clinic.defaultCountry;
+	const typed = [reminderNumber, ...answers.filter((a) => isPhoneQuestion(a.question)).map((a) => a.answer)].filter(
+		(v): v is string => typeof v === 'string' && v.trim() !== '' && !(catalog.clinic.phone && samePhone(v, catalog.clinic.phone, country)),
+	);
+	return patientPhone(typed[0], country);
+}
+
+function patientFrom(catalog: Catalog, name: unknown, email: unknown, answers: BookingPatient['answers'], reminderNumber?: unknown): BookingPatient & { problems: string[]; phoneUnreadable?: true } {
 	const n = splitName(name);
 	const problems: string[] = [];
 	for (const part of [n.firstName, n.lastName]) {
@@ -116,7 +136,7 @@ function patientFrom(name: unknown, email: unknown, answers: BookingPatient['ans
 		firstName: problems.length ? undefined : titleCase(n.firstName),
 		lastName: problems.length ? undefined : titleCase(n.lastName),
 		email: cleanEmail(email),
-		phone: toE164(phone ?? answerFor(answers, /phone|mobile|cell/i), country),
+		...inviteePhone(catalog, answers, reminderNumber),
 		dob: toIsoDate(answerFor(answers, /birth|dob\b/i)),
 		answers,
 		problems,
@@ -143,19 +163,44 @@ interface Decision {
 	attention: Attention[];
 }
 
-function decide(catalog: Catalog, practitioner: Practitioner, s: Signals, calendlyHint?: { kind?: BookingKind; service?: string }): RouteResult<Decision> {
-	const rules = matchingRules(catalog, s);
-	const serviceRule = rules.find((r) => r.service);
-	const kindRule = rules.find((r) => r.kind);
-	let serviceKey = serviceRule?.service ?? calendlyHint?.service;
-	const kind: BookingKind = kindRule?.kind ?? calendlyHint?.kind ?? (practitioner.consultant ? 'freeConsultation' : 'followUp');
+/** What a booking says about its service and kind, strongest first. */
+interface Hints {
+	/** The catalog's Calendly event type the booking was made with. */
+	link?: CalendlyLink;
+	/** Calendly's "Event Name:" line, or the Calendly payload's event name. */
+	eventName?: string;
+	/** The calendar title with the invitee's and host's names taken out. */
+	title?: string;
+	/** The patient's answer to the catalog's service question. */
+	serviceAnswer?: string;
+	organizer?: string;
+}
+
+function decide(catalog: Catalog, practitioner: Practitioner, h: Hints): RouteResult<Decision> {
+	let serviceKey = h.link?.service;
+	let kind = h.link?.kind;
+	let rule: string | undefined;
+	const eventType = h.link?.eventType ?? h.eventName;
+	for (const text of [...new Set([h.link?.eventType, h.eventName, h.title].filter((t): t is string => !!t))]) {
+		if (serviceKey && kind) break;
+		const rules = matchingRules(catalog, { subject: text, eventType, organizer: h.organizer });
+		const serviceRule = serviceKey ? undefined : rules.find((r) => r.service);
+		const kindRule = kind ? undefined : rules.find((r) => r.kind);
+		serviceKey ??= serviceRule?.service;
+		kind ??= kindRule?.kind;
+		rule ??= serviceRule?.name ?? kindRule?.name;
+	}
+	serviceKey ??= serviceNamed(catalog, h.serviceAnswer)?.key;
+	kind ??= practitioner.consultant ? 'freeConsultation' : 'followUp';
 	if (!serviceKey) {
 		const own = practitioner.services;
 		if (own.length === 1) serviceKey = own[0];
 		else {
 			return fail(
 				'ambiguous_service',
-				`${practitioner.name} delivers ${own.join(', ')} and nothing in the booking names one of them, so there is no appointment type to book. Add a routing rule whose subject or event-type pattern matches this event, then retry the execution.`,
+				kind === 'freeConsultation'
+					? `A free consultation with ${practitioner.name} names no service: neither its Calendly event type nor an answer to "${catalog.clinic.serviceQuestion}" does. Make that question required on the event type in Calendly (or give each service its own consultation event type in the catalog's Calendly links), then retry the execution.`
+					: `${practitioner.name} delivers ${own.join(', ')} and nothing in the booking names one of them, so there is no appointment type to book. Add the Calendly event type to the practitioner's Calendly links with its service, or a routing rule that matches it, then retry the execution.`,
 			);
 		}
 	}
@@ -170,8 +215,13 @@ function decide(catalog: Catalog, practitioner: Practitioner, s: Signals, calend
 	if (kind === 'freeConsultation' && !practitioner.consultant) {
 		attention.push({ reason: 'free_consultation_not_on_consultant', detail: `A free initial consultation was booked in ${practitioner.name}'s calendar; free consultations belong on the consultant's calendar. It is booked as one.` });
 	}
-	return { ok: true, value: { service, kind, rule: serviceRule?.name ?? kindRule?.name, attention } };
+	return { ok: true, value: { service, kind, rule: h.link ? `Calendly event type: ${h.link.eventType}` : rule, attention } };
 }
+
+const PHONE_UNREADABLE: Attention = {
+	reason: 'phone_unreadable',
+	detail: 'The phone number given with the booking is not a valid number, so it was not written to MediRecords and SMS reminders cannot reach it. Ask the patient for their number.',
+};
 
 type BookingFacts = Pick<Booking, 'source' | 'start' | 'end' | 'durationMinutes' | 'subject' | 'patient' | 'sourceIds'>;
 
@@ -225,6 +275,12 @@ function assemble(catalog: Catalog, practitioner: Practitioner, d: Decision, fac
 	};
 }
 
+/** Matches the catalog's service question, however Calendly punctuates it. */
+function serviceQuestion(catalog: Catalog): RegExp {
+	const text = catalog.clinic.serviceQuestion.replace(/[.:?\s]+$/, '').trim();
+	return new RegExp(`^${literal(text).replace(/\s+/g, '\\s+')}[.:?]*$`, 'i');
+}
+
 function findPractitioner(catalog: Catalog, ...mailboxes: Array<string | undefined>): Practitioner | undefined {
 	for (const m of mailboxes) {
 		const mb = (m ?? '').trim().toLowerCase();
@@ -238,25 +294,37 @@ function findPractitioner(catalog: Catalog, ...mailboxes: Array<string | undefin
 export function routeCalendarEvent(catalog: Catalog, event: GraphEvent, mailbox?: string): RouteResult<Booking> {
 	if (!event || typeof event !== 'object') return fail('invalid_event', 'The item is not a calendar event.');
 	if (event.isCancelled === true) return fail('event_cancelled', 'The event is cancelled in Outlook; it is handled as a cancellation, not a booking.');
+	// Calendly never writes all-day entries or recurring series (Graph's `type`: seriesMaster, occurrence, exception).
+	if (event.isAllDay === true) return fail('not_a_booking', 'An all-day entry: Calendly books times, never whole days.');
+	if (typeof event.type === 'string' && event.type !== 'singleInstance') return fail('not_a_booking', 'A recurring series or one of its occurrences: Calendly books single appointments.');
 	const organizer = event.organizer?.emailAddress?.address as string | undefined;
-	const staff = new Set([...catalog.practitioners.map((p) => p.mailbox), String(mailbox ?? '').trim().toLowerCase()].filter(Boolean));
-	// Is it a booking? From the event alone: a patient attendee, or Calendly's markers in its body.
-	const invitee = patientAttendee(event, staff);
-	const body = String(event.body?.content ?? event.bodyPreview ?? '');
-	if (!invitee && !hasCalendlyMarkers(body)) return fail('not_a_booking', 'The entry has no patient attendee and no Calendly details: a practitioner’s own entry.');
-	if (!event.start?.dateTime || !event.end?.dateTime) return fail('invalid_event', 'The event has no start or end time.');
-	const practitioner = findPractitioner(catalog, mailbox, organizer);
-	if (!practitioner) return fail('unknown_practitioner', `The calendar belongs to no practitioner in the Service Catalog. Add the practitioner, or remove the subscription.${outOfServiceNote(catalog, 'practitioners')}`);
 	const subject = clip(event.subject, 500);
+	const body = String(event.body?.content ?? event.bodyPreview ?? '');
 	const answers = readAnswers(body);
-	const eventType = answerFor(answers, /^event (type|name)$/i);
-	const decided = decide(catalog, practitioner, { subject, eventType: eventType ?? subject, organizer });
-	if (!decided.ok) return decided;
-
+	const eventName = answerFor(answers, /^event (type|name)$/i);
+	const practitioner = findPractitioner(catalog, mailbox, organizer);
+	const link = practitioner ? calendlyLinkFor(catalog, practitioner, eventName, subject) : undefined;
+	// Is it a booking? Only what Calendly writes says so: its markers in the body ("Event Name:", its footer links).
+	// Attendees prove nothing (a private dinner with a spouse invited, a supervision meeting, an open day's
+	// volunteers), and neither does a title that happens to hold an event type's name ("Counseling Session review").
+	if (!hasCalendlyMarkers(body)) return fail('not_a_booking', 'The entry carries none of the details Calendly writes into its bookings: a practitioner’s own entry.');
+	if (!event.start?.dateTime || !event.end?.dateTime) return fail('invalid_event', 'The event has no start or end time.');
+	if (!practitioner) return fail('unknown_practitioner', `The calendar belongs to no practitioner in the Service Catalog. Add the practitioner, or remove the subscription.${outOfServiceNote(catalog, 'practitioners')}`);
+	const staff = new Set([...catalog.practitioners.map((p) => p.mailbox), String(mailbox ?? '').trim().toLowerCase()].filter(Boolean));
+	const invitee = patientAttendee(event, staff);
 	const name = invitee?.emailAddress?.name ?? answerFor(answers, /^invitee( name)?$/i);
 	const email = invitee?.emailAddress?.address ?? answerFor(answers, /^invitee email$/i);
+	const decided = decide(catalog, practitioner, {
+		link,
+		eventName,
+		title: titleWithoutNames(subject, [name, invitee?.emailAddress?.address, practitioner.name, event.organizer?.emailAddress?.name]),
+		serviceAnswer: answerFor(answers, serviceQuestion(catalog)),
+		organizer,
+	});
+	if (!decided.ok) return decided;
 	if (!email && !name) return fail('no_patient', 'Calendly’s details are in the event, but it names no invitee (no attendee, no "Invitee" line), so there is no patient to book. Book the patient by hand from Calendly.');
-	const { problems, ...patient } = patientFrom(name, email, answers, catalog.clinic.defaultCountry);
+	const { problems, phoneUnreadable, ...patient } = patientFrom(catalog, name, email, answers);
+	if (phoneUnreadable) decided.value.attention.push(PHONE_UNREADABLE);
 	if (problems.length) return fail('patient_name_unreadable', `The attendee's ${problems[0]}; MediRecords needs a real name to create the patient. Correct the name in Outlook or book the patient by hand.`);
 	if (!patient.lastName && !patient.firstName) return fail('no_patient_name', 'The attendee has no name, and MediRecords needs one to create the patient.');
 	const start = graphDateTimeToInstant(event.start.dateTime, event.start.timeZone);
@@ -275,18 +343,24 @@ export function routeCalendlyInvitee(catalog: Catalog, body: GraphEvent): RouteR
 	const hosts: string[] = (se.event_memberships ?? []).map((m: GraphEvent) => m?.user_email);
 	const practitioner = findPractitioner(catalog, ...hosts);
 	if (!practitioner) return fail('unknown_practitioner', `The Calendly host is not a practitioner in the Service Catalog.${outOfServiceNote(catalog, 'practitioners')}`);
-	const link = practitioner.calendly.find((c) => c.eventType.toLowerCase() === String(se.name ?? '').toLowerCase());
-	const decided = decide(catalog, practitioner, { subject: se.name, eventType: se.name, organizer: hosts[0] }, { kind: link?.kind, service: link?.service });
-	if (!decided.ok) return decided;
+	const eventName = clip(se.name, 200);
 	const qas: GraphEvent[] = Array.isArray(payload.questions_and_answers) ? payload.questions_and_answers.slice(0, LIMITS.answers) : [];
 	const answers = qas.map((qa) => ({ question: clip(qa?.question, 200), answer: clip(qa?.answer, LIMITS.answer) }));
-	const { problems, ...patient } = patientFrom(
+	const decided = decide(catalog, practitioner, {
+		link: calendlyLinkFor(catalog, practitioner, eventName),
+		eventName,
+		serviceAnswer: answerFor(answers, serviceQuestion(catalog)),
+		organizer: hosts[0],
+	});
+	if (!decided.ok) return decided;
+	const { problems, phoneUnreadable, ...patient } = patientFrom(
+		catalog,
 		payload.first_name || payload.last_name ? { first: payload.first_name, last: payload.last_name } : payload.name,
 		payload.email,
 		answers,
-		catalog.clinic.defaultCountry,
 		payload.text_reminder_number,
 	);
+	if (phoneUnreadable) decided.value.attention.push(PHONE_UNREADABLE);
 	if (problems.length) return fail('patient_name_unreadable', `The invitee's ${problems[0]}; MediRecords needs a real name to create the patient.`);
 	const start = new Date(se.start_time).toISOString();
 	const end = new Date(se.end_time).toISOString();

@@ -2,9 +2,10 @@
  * JotForm submissions (fetched from JotForm's API, never the webhook body) →
  * form type, service and the patient's details.
  */
-import { FORM_TYPE_NAMES, outOfServiceNote, type Catalog, type FormType } from '../catalog';
+import { FORM_TYPE_NAMES, outOfServiceNote, serviceNamed, type Catalog, type FormType } from '../catalog';
 import { readQuestions, recogniseQuestions, submissionLink, type JotFormQuestion, type JotFormSubmission } from './jotform';
-import { cleanEmail, splitName, titleCase, toE164, toIsoDate, type PatientAddress } from './patientFields';
+import { cleanEmail, splitName, titleCase, toIsoDate, type PatientAddress } from './patientFields';
+import { patientPhone, type PatientPhone } from './phones';
 import { boundValue, clip, isPlausibleName, LIMITS } from './publicInput';
 import { fail, type RouteResult } from '../catalog/rules';
 
@@ -21,7 +22,7 @@ export interface RoutedForm {
 	/** The practice's time zone (the catalog's clinic.timeZone), for the MediRecords steps that follow. */
 	timeZone: string;
 	submittedAt?: string;
-	patient: { firstName?: string; lastName?: string; email?: string; phone?: string; dob?: string; gender?: string; address?: PatientAddress; notes?: string };
+	patient: { firstName?: string; lastName?: string; email?: string; dob?: string; gender?: string; address?: PatientAddress; notes?: string } & Omit<PatientPhone, 'phoneUnreadable'>;
 	answers: Array<{ key: string; label: string; value: string }>;
 	/** Answers that could not be read (labels only, never the values). */
 	problems: string[];
@@ -109,10 +110,12 @@ export function routeForm(catalog: Catalog, input: VerifiedFormInput): RouteResu
 				patient.email = cleanEmail(text);
 				if (!patient.email) problems.push(`${label} is not an email address`);
 				break;
-			case 'phone':
-				patient.phone = toE164(text, country);
-				if (!patient.phone) problems.push(`${label} is not a phone number that can be read`);
+			case 'phone': {
+				const { phoneUnreadable, ...phone } = patientPhone(text, country);
+				Object.assign(patient, phone);
+				if (phoneUnreadable) problems.push(`${label} is not a phone number that can be read`);
 				break;
+			}
 			case 'dob':
 				patient.dob = toIsoDate(value && typeof value === 'object' && !('year' in (value as object)) ? text : value);
 				if (!patient.dob) problems.push(`${label} is not a date that can be read`);
@@ -137,8 +140,7 @@ export function routeForm(catalog: Catalog, input: VerifiedFormInput): RouteResu
 	}
 	let service = form.service ? catalog.services.find((s) => s.key === form.service) : undefined;
 	if (!service && serviceAnswer) {
-		const a = serviceAnswer.toLowerCase();
-		service = catalog.services.find((s) => s.key === a || s.name.toLowerCase() === a || a.includes(s.name.toLowerCase()));
+		service = serviceNamed(catalog, serviceAnswer);
 		if (!service) problems.push('the service named in the form is not in the catalog');
 	}
 	if (!patient.lastName) {

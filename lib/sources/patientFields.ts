@@ -1,34 +1,10 @@
 /** Normalising what patients type into forms and booking questions. */
 import { clip, LIMITS, plausibleEmail } from './publicInput';
+import { readPhone } from './phones';
 
-const COUNTRY: Record<string, { code: string; trunk: string }> = {
-	AU: { code: '61', trunk: '0' },
-	NZ: { code: '64', trunk: '0' },
-	GB: { code: '44', trunk: '0' },
-	IE: { code: '353', trunk: '0' },
-	US: { code: '1', trunk: '' },
-	CA: { code: '1', trunk: '' },
-};
-
-/** Phone → E.164 using the clinic's default country for national numbers; undefined when it cannot be read. */
+/** Phone → E.164 using the clinic's default country for national numbers; undefined unless it is a valid number (see phones.ts). */
 export function toE164(raw: unknown, defaultCountry = 'AU'): string | undefined {
-	let s = String(raw ?? '').trim();
-	if (!s || s.length > LIMITS.phone) return undefined;
-	s = s.replace(/(ext|x)\.?\s*\d+$/i, '');
-	const plus = s.startsWith('+') || s.startsWith('00');
-	let digits = s.replace(/\D/g, '');
-	if (s.startsWith('00')) digits = digits.slice(2);
-	const c = COUNTRY[defaultCountry] ?? COUNTRY.AU;
-	if (!plus) {
-		if (c.trunk && digits.startsWith(c.trunk)) digits = c.code + digits.slice(c.trunk.length);
-		else if (!digits.startsWith(c.code) || digits.length < 10) digits = c.code + digits;
-	}
-	// "+61 (0)4..." style
-	for (const { code, trunk } of Object.values(COUNTRY)) {
-		if (trunk && digits.startsWith(code + trunk) && digits.length > code.length + 9) digits = code + digits.slice(code.length + trunk.length);
-	}
-	if (digits.length < 8 || digits.length > 15) return undefined;
-	return `+${digits}`;
+	return readPhone(raw, defaultCountry).e164;
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -76,7 +52,19 @@ export function toIsoDate(raw: unknown, dayFirst = true): string | undefined {
 	return undefined;
 }
 
-/** "Ana María de la Cruz" → first "Ana María"? No: first word first, the rest last — unless a "Last, First" comma form. */
+/**
+ * Family-name particles: in "Ana María de la Cruz" or "Jan van der Berg" the family name starts at the
+ * first of them. JotForm's Full Name field asks first and last apart; Calendly and Outlook give one
+ * string. One rule splits that string the way people fill in the two boxes.
+ */
+const PARTICLES = new Set(['al', 'bin', 'binti', 'da', 'das', 'de', 'del', 'della', 'der', 'di', 'dos', 'du', 'el', 'la', 'le', 'mac', 'st', 'st.', 'ten', 'ter', 'van', 'von', 'y']);
+
+/**
+ * A full name → given and family names: "Last, First" as written; otherwise the family name starts
+ * at the first particle after the first word ("Ana María" + "de la Cruz"), or is the last word
+ * ("Mary Jane" + "Smith"). Identity compares whole names as well (identity.ts), so a split that
+ * differs between sources never makes two patients.
+ */
 export function splitName(raw: unknown): { firstName?: string; lastName?: string } {
 	if (raw && typeof raw === 'object') {
 		const o = raw as Record<string, unknown>;
@@ -92,7 +80,9 @@ export function splitName(raw: unknown): { firstName?: string; lastName?: string
 	}
 	const parts = s.split(' ');
 	if (parts.length === 1) return { firstName: parts[0] };
-	return { firstName: parts[0], lastName: parts.slice(1).join(' ') };
+	const particle = parts.findIndex((w, i) => i > 0 && i < parts.length - 1 && PARTICLES.has(w.toLowerCase()));
+	const at = particle > 0 ? particle : parts.length - 1;
+	return { firstName: parts.slice(0, at).join(' '), lastName: parts.slice(at).join(' ') };
 }
 
 export function cleanEmail(raw: unknown): string | undefined {

@@ -81,6 +81,12 @@ export function stripHtml(html: unknown): string {
 			const name = /^\/?[a-z0-9]{1,10}/i.exec(s.slice(i + 1, Math.min(close, i + 12)))?.[0]?.toLowerCase() ?? '';
 			if (BREAKS.has(name)) out += '\n';
 			i = close + 1;
+			// A style or script element's content is not text (Exchange wraps every HTML body with a <style>).
+			if (name === 'style' || name === 'script') {
+				const closing = new RegExp(`</${name}`, 'gi');
+				closing.lastIndex = i;
+				i = closing.exec(s)?.index ?? s.length;
+			}
 			continue;
 		}
 		if (ch === '&') {

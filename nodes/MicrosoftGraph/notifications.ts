@@ -10,7 +10,8 @@ import { createSubscriptions, errorMessage, expiryIn, type SubscriptionSpec } fr
 import { deletion, firstTime, triggerState, type EmittedChange } from './seenState';
 import { graphBaseUrl, graphCredentials, graphError, graphHttp } from './transport';
 
-export const EVENT_SELECT = 'id,iCalUId,changeKey,subject,start,end,organizer,attendees,body,bodyPreview,location,isCancelled,lastModifiedDateTime';
+/** What a booking is read from, and what says an entry is not one (a private, all-day or recurring entry, a free slot). */
+export const EVENT_SELECT = 'id,iCalUId,changeKey,subject,start,end,organizer,attendees,body,bodyPreview,location,isCancelled,lastModifiedDateTime,sensitivity,isAllDay,type,seriesMasterId,showAs';
 
 /**
  * The clientState each workflow expects, kept for a minute so a burst of notifications is

@@ -32,7 +32,7 @@ export const PRACTITIONER_FIELDS: INodeProperties[] = [
 	{ displayName: 'MediRecords Provider ID', name: 'providerId', type: 'string', default: '' },
 	{ displayName: 'Services', name: 'services', type: 'string', default: '', placeholder: 'alternative-medicine, weight-loss', description: 'Service keys this practitioner delivers, separated by commas' },
 	{ displayName: 'Consultant (Free Consultations)', name: 'consultant', type: 'boolean', default: false },
-	{ displayName: 'Calendly Links', name: 'calendlyLinks', type: 'string', typeOptions: { rows: 3 }, default: '', placeholder: 'Alternative Medicine Follow-up | https://calendly.com/clinic-dr-dia/alt-med | alternative-medicine', description: 'One per line: Calendly event type name | scheduling link | service key (optional)' },
+	{ displayName: 'Calendly Links', name: 'calendlyLinks', type: 'string', typeOptions: { rows: 3 }, default: '', placeholder: 'Alternative Medicine Follow-up | https://calendly.com/clinic-dr-dia/alt-med | alternative-medicine', description: 'One per line: Calendly event type name | scheduling link | service key (optional) | booking kind: freeConsultation, initial or followUp (optional). Bookings are recognised by the event type name Calendly writes into the calendar entry; a part left out is read from the name with the routing rules.' },
 	{ displayName: 'Website Bio', name: 'bio', type: 'string', typeOptions: { rows: 2 }, default: '', description: 'A sentence or two shown on the service pages (optional, at most 400 characters)' },
 	{ displayName: 'Website Photo URL', name: 'photoUrl', type: 'string', default: '', placeholder: 'https://www.clinic.example/images/dr-dia.jpg', description: 'Portrait shown on the service pages (optional, https)' },
 ];
@@ -69,6 +69,7 @@ export const catalogFields: INodeProperties[] = [
 			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
 			{ displayName: 'Ops Alert URL', name: 'opsAlertUrl', type: 'string', default: '', placeholder: 'https://clinic.webhook.office.com/…', description: 'Incoming-webhook URL (Teams, Slack, …) that receives alerts. Alerts never contain patient data.' },
 			{ displayName: 'Price Tolerance', name: 'priceTolerance', type: 'number', typeOptions: { numberPrecision: 2 }, default: 0.5, description: 'How far (in dollars) a payment may differ from the catalog price and still match' },
+			{ displayName: 'Service Question (Calendly)', name: 'serviceQuestion', type: 'string', default: 'Which service are you interested in?', description: 'The question on the free consultation’s Calendly event type that asks which service the patient wants (make it required in Calendly). Its answer names the service when the event type does not.' },
 			{ displayName: 'Time Zone', name: 'timeZone', type: 'string', default: DEFAULT_TIME_ZONE, description: 'IANA name of the practice’s time zone: every workflow books, moves and reads MediRecords times in it' },
 			{ displayName: 'Waitlist Form URL', name: 'waitlistFormUrl', type: 'string', default: '' },
 			{ displayName: 'Website Origin', name: 'siteOrigin', type: 'string', default: '', placeholder: 'https://www.clinic.example', description: 'Only this site may call the service calendars endpoint (CORS)' },

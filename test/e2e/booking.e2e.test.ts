@@ -54,7 +54,10 @@ describe(`booking processor in real n8n ${N8N_VERSION} (${MODE} mode)`, () => {
 		['dr-shivani', 'Alternative Medicine Initial Consultation', 'Alternative Medicine Initial'],
 		['consultant', 'Free Initial Consultation - GAPS Coaching', 'Free Initial Consultation'],
 		['consultant', 'Free Initial Consultation - Weight Loss', 'Free Initial Consultation'],
-	])('%s: "%s" → one appointment, right calendar, type, time and new patient', async (who, subject, typeName) => {
+		['ramona', 'GAPS Coaching Initial', 'GAPS Coaching Initial'],
+		['dr-shivani', 'Weight Loss Follow-up', 'Weight Loss Follow-up'],
+		['nurse', 'Alternative Medicine Follow-up', 'Alternative Medicine Follow-up'],
+	])('%s: Calendly’s default title, Event Name "%s" → one appointment, right calendar, type, time and new patient', async (who, subject, typeName) => {
 		const p = newPatient('svc');
 		const when = nextSlot(30);
 		const { appt } = await book(w, mailbox(who), subject, p, when);
@@ -111,7 +114,8 @@ describe(`booking processor in real n8n ${N8N_VERSION} (${MODE} mode)`, () => {
 	test('an 80,000-character attendee and body: a clear reason to ops, no patient, n8n stays ready', async () => {
 		const before = w.alerts.alerts.length;
 		const huge = calendlyEvent(mailbox('ramona'), 'GAPS Coaching Follow-up', { first: 'x'.repeat(40_000), last: '<'.repeat(40_000), email: `${'a.'.repeat(40_000)}@example.com` });
-		huge.body = { contentType: 'html', content: `${'<'.repeat(40_000)}${'Q:'.repeat(20_000)}` };
+		// Calendly's own lines after 80,000 characters of junk: still a booking, so the name is what stops it.
+		huge.body = { contentType: 'html', content: `${'<'.repeat(40_000)}${'Q:'.repeat(20_000)}${huge.body!.content}` };
 		const patientsBefore = w.mr.state.patients.size;
 		const ev = w.graph.createEvent(mailbox('ramona'), huge);
 		const alert = await waitFor('ops alert', () => w.alerts.alerts.slice(before).find((a) => String(a.error).includes('patient_name_unreadable')), 60_000);
@@ -450,3 +454,76 @@ describe(`booking processor in real n8n ${N8N_VERSION} (${MODE} mode)`, () => {
 	});
 });
 
+/**
+ * What Calendly and Outlook really send (sandbox/calendly.ts and sandbox/graph.ts, each shape from the products'
+ * documentation), through the shipped workflows unchanged.
+ */
+describe(`the products' dialect in real n8n ${N8N_VERSION} (${MODE} mode)`, () => {
+	const consultation = (p: ReturnType<typeof newPatient>, answer?: string) =>
+		calendlyEvent(mailbox('consultant'), 'Free Initial Consultation', p, nextSlot(30), {
+			answers: [['Phone Number', p.phone ?? ''], ['Date of Birth', p.dob ?? ''], ...(answer ? [['Which service are you interested in?', answer] as [string, string]] : [])],
+		});
+
+	test('free consultations on the Consultant’s one event type book, the service from the patient’s answer', async () => {
+		const before = w.alerts.alerts.length;
+		for (const [answer, serviceName] of [['Weight Loss', 'Weight Loss'], ['GAPS Coaching', 'GAPS Coaching']]) {
+			const ev = w.graph.createEvent(mailbox('consultant'), consultation(newPatient('free'), answer));
+			const appt = await waitFor('the free consultation', () => appointmentFor(w, ev.id), 60_000);
+			expect(appt).toMatchObject({ providerId: provider('consultant'), appointmentTypeId: type('Free Initial Consultation') });
+			expect(String(appt.notes)).toMatch(new RegExp(`^Booked via Calendly: ${serviceName} free initial consultation`));
+		}
+		expect(w.alerts.alerts.slice(before)).toEqual([]);
+	});
+
+	test('a practitioner’s own entries (a private dinner with her spouse, a weekly supervision series, an all-day open day) are not bookings: no patient, no alert, no MediRecords call', async () => {
+		const before = w.alerts.alerts.length;
+		const searchesBefore = w.mr.state.requests.filter((r) => r.path === '/v1/patients/search').length;
+		const patientsBefore = w.mr.state.patients.size;
+		const guest = (name: string, address: string) => ({ type: 'required', emailAddress: { name, address } });
+		const at = nextSlot(60);
+		const own = { start: { dateTime: at.start, timeZone: 'UTC' }, end: { dateTime: at.end, timeZone: 'UTC' }, body: { contentType: 'html', content: '<html><body><div>See you there</div></body></html>' } };
+		const day = at.start.slice(0, 10);
+		const nextDay = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+		const m = mailbox('dr-dia');
+		const imported = await w.graph.importEvents(m, [
+			{ ...own, subject: 'Dinner', sensitivity: 'private', attendees: [guest('Sam Spouse', 'sam@home.example')] },
+			{ ...own, subject: 'Counseling supervision', attendees: [guest('Jo Supervisor', 'jo@supervision.example')], recurrence: { pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'] }, range: { type: 'numbered', startDate: at.start.slice(0, 10), numberOfOccurrences: 10 } } },
+			{ ...own, subject: 'Open day', isAllDay: true, start: { dateTime: `${day}T00:00:00.0000000`, timeZone: 'UTC' }, end: { dateTime: `${nextDay}T00:00:00.0000000`, timeZone: 'UTC' }, attendees: [guest('Val Volunteer', 'val@volunteers.example')] },
+			calendlyEvent(m, 'Alternative Medicine Follow-up', newPatient('sentinel')),
+		]);
+		expect(imported.events[1].type).toBe('seriesMaster');
+		await waitFor('the real booking after them', () => appointmentFor(w, imported.events[3].id), 60_000);
+		// One new patient (the sentinel): one search by email and one by name and date of birth; nothing for the entries.
+		expect(w.mr.state.requests.filter((r) => r.path === '/v1/patients/search').length - searchesBefore).toBe(2);
+		expect(w.mr.state.patients.size - patientsBefore).toBe(1);
+		expect(w.alerts.alerts.slice(before)).toEqual([]);
+	});
+
+	test('phones: the reception number in the event type’s description is never the patient’s; a landline goes to the home phone and reminders go by email', async () => {
+		const p = { ...newPatient('landline'), phone: '(02) 9876 5432' };
+		const { appt } = await book(w, mailbox('ramona'), 'GAPS Coaching Follow-up', p, nextSlot(45), {
+			eventTypeDescription: 'Questions before your visit? Phone: 02 9000 0000',
+			answers: [['Phone Number', p.phone], ['Date of Birth', p.dob ?? '']],
+		});
+		const [patient] = patientsByEmail(w, p.email);
+		expect(patient).toMatchObject({ homePhone: '+61298765432' });
+		expect(patient.mobilePhone ?? '').toBe('');
+		expect(appt).toMatchObject({ patientId: patient.id, reminderMethod: 'EMAIL' });
+		const other = newPatient('reception');
+		await book(w, mailbox('ramona'), 'GAPS Coaching Follow-up', other, nextSlot(45), { eventTypeDescription: 'Phone: 02 9000 0000', answers: [['Date of Birth', other.dob ?? '']] });
+		const [second] = patientsByEmail(w, other.email);
+		expect([second.mobilePhone ?? '', second.homePhone ?? '']).toEqual(['', '']);
+	});
+
+	test('a mistyped mobile is not written; the booking is placed and ops are asked for the number, without it', async () => {
+		const p = { ...newPatient('typo'), phone: '0412 345 67a' };
+		const before = w.alerts.alerts.length;
+		const { appt } = await book(w, mailbox('ramona'), 'GAPS Coaching Follow-up', p, nextSlot(45));
+		const [patient] = patientsByEmail(w, p.email);
+		expect(patient.mobilePhone ?? '').toBe('');
+		expect(appt.reminderMethod).toBe('EMAIL');
+		const notice = await waitFor('follow-up notice', () => w.alerts.alerts.slice(before).find((a) => a.kind === 'booking_follow_up' && a.appointmentId === appt.id), 60_000);
+		expect(notice).toMatchObject({ reasons: ['phone_unreadable'], service: 'gaps-coaching', practitioner: 'ramona' });
+		expect(readable(notice)).not.toMatch(new RegExp(`${p.last}|${p.email}|0412|345|67a|1988`));
+	});
+});

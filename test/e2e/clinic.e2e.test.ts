@@ -352,7 +352,8 @@ describe(`forms, waitlist, payments and the website endpoint in real n8n ${N8N_V
 			// The next Calendly booking in the patient's name (her own email, another mobile) is booked on her record; the mobile is proposed, not written.
 			const bookingAlerts = w.alerts.alerts.length;
 			const { appt } = await book(w, mailbox('ramona'), 'GAPS Coaching Follow-up', { first: 'Vera', last, email, phone: '0499 000 111' });
-			expect(appt).toMatchObject({ patientId: victim.id, reminderMethod: 'SMS' });
+			// Her record has no mobile (the booking's is only proposed), so MediRecords reminds her by email, never by SMS to nowhere.
+			expect(appt).toMatchObject({ patientId: victim.id, reminderMethod: 'EMAIL' });
 			const bookingReview = await waitFor('booking review notice', () => w.alerts.alerts.slice(bookingAlerts).find((a) => a.kind === 'patient_review'), 60_000);
 			expect(bookingReview).toMatchObject({ reasons: ['unproven_contact_details'], fields: ['mobilePhone'], workflow: 'Booking Processor' });
 			expect(JSON.stringify(w.mr.state.patients.get(victim.id))).toBe(before);

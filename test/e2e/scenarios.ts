@@ -2,6 +2,7 @@
 import { referenceMarker } from '../../lib/medirecords/mapping';
 import type { Appointment, Patient } from '../../sandbox/medirecords';
 import type { GraphEvent } from '../../sandbox/graph';
+import { calendlyOutlookEvent, type CalendlyBooking } from '../../sandbox/calendly';
 import type { World } from './context';
 import { waitFor } from './context';
 
@@ -40,18 +41,24 @@ export function nextSlot(minutes = 30): { start: string; end: string } {
 	return { start: iso(start), end: iso(start + minutes * 60_000) };
 }
 
-export function calendlyEvent(mailbox: string, subject: string, p: Booker, when = nextSlot()): Partial<GraphEvent> & { subject: string } {
-	return {
-		subject,
+/**
+ * A booking as Calendly writes it into the practitioner's calendar (sandbox/calendly.ts): Calendly's default
+ * title "<Invitee> and <Host>", the event type on the body's "Event Name:" line, the invitee's answers.
+ */
+export function calendlyEvent(mailbox: string, eventType: string, p: Booker, when = nextSlot(), extra: Partial<CalendlyBooking> = {}): Partial<GraphEvent> & { subject: string } {
+	return calendlyOutlookEvent({
+		mailbox,
+		eventType,
+		invitee: { name: `${p.first} ${p.last}`, email: p.email },
 		start: { dateTime: when.start, timeZone: 'UTC' },
 		end: { dateTime: when.end, timeZone: 'UTC' },
-		organizer: { emailAddress: { name: mailbox, address: mailbox } },
-		attendees: [
-			{ type: 'required', emailAddress: { name: `${p.first} ${p.last}`, address: p.email } },
-			{ type: 'required', emailAddress: { name: mailbox, address: mailbox } },
+		answers: [
+			['Phone Number', p.phone ?? ''],
+			['Date of Birth', p.dob ?? ''],
 		],
-		body: { contentType: 'html', content: `<p>Event Name: ${subject}</p><p>Phone Number: ${p.phone ?? ''}</p><p>Date of Birth: ${p.dob ?? ''}</p><p>Need to make changes to this event?<br>Cancel: https://calendly.com/cancellations/4f1c9a7e-2b61-4d0a-9f3e-7a1d2c5b8e90<br>Reschedule: https://calendly.com/reschedulings/4f1c9a7e-2b61-4d0a-9f3e-7a1d2c5b8e90</p><p>Powered by Calendly.com</p>` },
-	};
+		uuid: '4f1c9a7e-2b61-4d0a-9f3e-7a1d2c5b8e90',
+		...extra,
+	});
 }
 
 export function appointmentFor(w: World, eventId: string): Appointment | undefined {
@@ -68,9 +75,9 @@ export function patientsByEmail(w: World, email: string): Patient[] {
 	return [...w.mr.state.patients.values()].filter((p) => String(p.email).toLowerCase() === email.toLowerCase());
 }
 
-export async function book(w: World, mailbox: string, subject: string, p: Booker, when = nextSlot()): Promise<{ ev: GraphEvent; appt: Appointment; ms: number }> {
+export async function book(w: World, mailbox: string, eventType: string, p: Booker, when = nextSlot(), extra: Partial<CalendlyBooking> = {}): Promise<{ ev: GraphEvent; appt: Appointment; ms: number }> {
 	const t0 = Date.now();
-	const ev = w.graph.createEvent(mailbox, calendlyEvent(mailbox, subject, p, when));
-	const appt = await waitFor(`appointment for "${subject}"`, () => appointmentFor(w, ev.id), 60_000, 25);
+	const ev = w.graph.createEvent(mailbox, calendlyEvent(mailbox, eventType, p, when, extra));
+	const appt = await waitFor(`appointment for "${eventType}"`, () => appointmentFor(w, ev.id), 60_000, 25);
 	return { ev, appt, ms: Date.now() - t0 };
 }

@@ -100,7 +100,8 @@ describe('is it a booking? decided first, from the event itself', () => {
 		['a room booking (resource attendee)', { attendees: [{ type: 'resource', emailAddress: { name: 'Room 2', address: 'room2@rooms.example' } }] }, 'ignored'],
 		['a private entry marked private with no attendees', { sensitivity: 'private' }, 'ignored'],
 		['a subject that names a service but nobody to see', { subject: 'GAPS Coaching prep' }, 'ignored'],
-		['a patient attendee, no Calendly details (booked by hand in Outlook)', { subject: 'Alternative Medicine Follow-up', attendees: [{ type: 'required', emailAddress: { name: 'Ana Citizen', address: 'ana.c@example.com' } }] }, 'booking'],
+		// Attendees prove nothing: only what Calendly writes makes an entry a booking.
+		['a patient-looking attendee, no Calendly details (an entry made by hand in Outlook)', { subject: 'Alternative Medicine Follow-up', attendees: [{ type: 'required', emailAddress: { name: 'Ana Citizen', address: 'ana.c@example.com' } }] }, 'ignored'],
 		['Calendly details in the body, invitee named only there', { subject: 'Alternative Medicine Follow-up', body: { contentType: 'html', content: '<p>Event Name: Alternative Medicine Follow-up</p><p>Invitee: Ana Citizen</p><p>Invitee Email: ana.c@example.com</p><p>Powered by Calendly.com</p>' } }, 'booking'],
 		['Calendly details, no invitee anywhere', { subject: 'Alternative Medicine Follow-up', body: { contentType: 'html', content: '<p>Event Name: Alternative Medicine Follow-up</p><p>Powered by Calendly.com</p>' } }, 'unrouted'],
 	])('%s → %s', (_l, extra, route) => {

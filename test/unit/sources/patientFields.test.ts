@@ -20,7 +20,14 @@ describe('patient field normalisation', () => {
 		['yesterday', undefined],
 	])('dob %s → %s', (raw, out) => expect(toIsoDate(raw)).toBe(out));
 
-	test('names', () => {
-		expect(splitName('Ana María de la Cruz')).toEqual({ firstName: 'Ana', lastName: 'María de la Cruz' });
+	test.each([
+		['Ana María de la Cruz', 'Ana María', 'de la Cruz'],
+		['Jan van der Berg', 'Jan', 'van der Berg'],
+		['Mary Jane Smith', 'Mary Jane', 'Smith'],
+		['Ana Citizen', 'Ana', 'Citizen'],
+		['Cruz, Ana María', 'Ana María', 'Cruz'],
+		['Cher', 'Cher', undefined],
+	])('name "%s" → given "%s", family "%s" (as people fill JotForm’s two boxes)', (raw, firstName, lastName) => {
+		expect(splitName(raw)).toEqual({ firstName, lastName });
 	});
 });
