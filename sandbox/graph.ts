@@ -7,7 +7,7 @@
  * practitioners' calendars and deliver notifications (duplicates, out of
  * order, wrong clientState, lifecycle events) with fault injection.
  */
-import { randomBytes, randomUUID } from 'crypto';
+import { createHash, randomBytes, randomUUID } from 'crypto';
 import { DateTime } from 'luxon';
 import { json, Router, SandboxServer, takeFault, type Fault, type SandboxRequest, type SandboxResponse, type ServeOptions } from './http';
 import { calendlyOutlookEvent, type CalendlyBooking } from './calendly';
@@ -248,16 +248,25 @@ export class GraphSandbox extends SandboxServer {
 				return json(200, this.publicSub(sub));
 			}
 		}
+		m = /^\/users\/([^/]+)$/i.exec(path);
+		if (m && method === 'GET') {
+			// Graph user resource (api-reference/v1.0/resources/user.md): GET /users/{id | userPrincipalName}.
+			const mailbox = this.userOf(m[1]);
+			if (!mailbox) return graphError(404, 'Request_ResourceNotFound', `Resource '${decodeURIComponent(m[1])}' does not exist or one of its queried reference-property objects are not present.`);
+			const user = { id: this.userId(mailbox), mail: mailbox, userPrincipalName: mailbox, displayName: PRACTITIONERS.find((p) => p.mailbox === mailbox)?.name ?? mailbox };
+			const select = query.get('$select');
+			return json(200, select ? Object.fromEntries(['id', ...select.split(',').map((f) => f.trim())].filter((f) => f in user).map((f) => [f, user[f as keyof typeof user]])) : user);
+		}
 		m = /^\/users\/([^/]+)\/events\/([^/]+)$/i.exec(path);
 		if (m && method === 'GET') {
-			const cal = this.mailboxes.get(decodeURIComponent(m[1]).toLowerCase());
+			const cal = this.mailboxes.get(this.userOf(m[1]) ?? '');
 			if (!cal) return graphError(404, 'ErrorInvalidUser', `The requested user '${m[1]}' is invalid.`);
 			const ev = cal.get(decodeURIComponent(m[2]));
 			if (!ev) return graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
 			return json(200, this.select(ev, query.get('$select')));
 		}
 		m = /^\/users\/([^/]+)\/calendarView\/delta$/i.exec(path);
-		if (m && method === 'GET') return this.delta(decodeURIComponent(m[1]).toLowerCase(), query);
+		if (m && method === 'GET') return this.delta(this.userOf(m[1]) ?? decodeURIComponent(m[1]).toLowerCase(), query);
 		return graphError(400, 'BadRequest', `Resource not found for the segment '${path.split('/')[1] ?? ''}'.`);
 	}
 
@@ -372,6 +381,19 @@ export class GraphSandbox extends SandboxServer {
 		this.changed(mailbox, id, 'deleted');
 	}
 
+	/** The user's object id in Entra ID (fixed per mailbox here): what Graph names users by in notifications. */
+	userId(mailbox: string): string {
+		const h = createHash('sha256').update(`user:${mailbox.toLowerCase()}`).digest('hex');
+		return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+	}
+
+	/** A `/users/{id | userPrincipalName}` segment → the mailbox, as Graph accepts either. */
+	private userOf(segment: string): string | undefined {
+		const s = decodeURIComponent(segment).toLowerCase();
+		if (this.mailboxes.has(s)) return s;
+		return [...this.mailboxes.keys()].find((m) => this.userId(m) === s);
+	}
+
 	private calendar(mailbox: string): Map<string, GraphEvent> {
 		const cal = this.mailboxes.get(mailbox.toLowerCase());
 		if (!cal) throw new Error(`unknown mailbox ${mailbox}`);
@@ -383,8 +405,14 @@ export class GraphSandbox extends SandboxServer {
 		return [...this.subscriptions.values()].filter((s) => s.resource.toLowerCase() === `users/${mailbox.toLowerCase()}/events`);
 	}
 
+	/**
+	 * One change notification as Graph sends it (concepts/change-notifications-delivery-webhooks.md): the
+	 * resource names the user by object id, `Users/{user object id}/Events/{event id}`, whatever mailbox
+	 * address the subscription was made with.
+	 */
 	notificationFor(sub: Subscription, eventId: string, changeType: string, clientState = sub.clientState): Record<string, unknown> {
-		const user = sub.resource.split('/')[1];
+		const mailbox = decodeURIComponent(sub.resource.split('/')[1]).toLowerCase();
+		const user = this.mailboxes.has(mailbox) ? this.userId(mailbox) : mailbox;
 		return {
 			subscriptionId: sub.id,
 			subscriptionExpirationDateTime: sub.expirationDateTime,
@@ -439,11 +467,15 @@ export class GraphSandbox extends SandboxServer {
 		}
 	}
 
+	/**
+	 * A lifecycle notification as Graph sends it (concepts/change-notifications-lifecycle-events.md): the
+	 * subscription, its expiry, the tenant, the clientState and the event, and nothing naming the mailbox.
+	 */
 	lifecycle(sub: Subscription, lifecycleEvent: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed'): Promise<Delivery> {
 		if (!sub.lifecycleNotificationUrl) throw new Error('subscription has no lifecycle URL');
 		if (lifecycleEvent === 'subscriptionRemoved') this.subscriptions.delete(sub.id);
 		return this.deliver(sub.lifecycleNotificationUrl, {
-			value: [{ subscriptionId: sub.id, subscriptionExpirationDateTime: sub.expirationDateTime, tenantId: TENANT_ID, clientState: sub.clientState, lifecycleEvent, resource: sub.resource }],
+			value: [{ subscriptionId: sub.id, subscriptionExpirationDateTime: sub.expirationDateTime, tenantId: TENANT_ID, clientState: sub.clientState, lifecycleEvent }],
 		});
 	}
 
@@ -458,7 +490,7 @@ export class GraphSandbox extends SandboxServer {
 		const guarded = (h: (req: SandboxRequest) => Promise<SandboxResponse> | SandboxResponse) => async (req: SandboxRequest) => this.authorised(req) ?? h(req);
 		r.add('POST', '/v1.0/$batch', guarded((req) => this.batch(req.body)));
 		for (const method of ['GET', 'POST', 'PATCH', 'DELETE']) {
-			for (const p of ['/v1.0/subscriptions', '/v1.0/subscriptions/:id', '/v1.0/users/:user/events/:id', '/v1.0/users/:user/calendarView/delta']) {
+			for (const p of ['/v1.0/subscriptions', '/v1.0/subscriptions/:id', '/v1.0/users/:user', '/v1.0/users/:user/events/:id', '/v1.0/users/:user/calendarView/delta']) {
 				r.add(method, p, guarded((req) => this.route(method, req.path.replace(/^\/v1\.0/, ''), req.query, req.body)));
 			}
 		}

@@ -8,6 +8,7 @@ import { Limiter } from '../../lib/concurrency';
 import { clientStateFor, mailboxOfResource, planFetches, subscriptionResource, type DistinctChange, type Notification } from '../../lib/sources/graph';
 import { createSubscriptions, errorMessage, expiryIn, type SubscriptionSpec } from './subscriptions';
 import { deletion, firstTime, triggerState, type EmittedChange } from './seenState';
+import { mailboxFor, recordMailbox } from './mailboxes';
 import { graphBaseUrl, graphCredentials, graphError, graphHttp } from './transport';
 
 /** What a booking is read from, and what says an entry is not one (a private, all-day or recurring entry, a free slot). */
@@ -48,8 +49,10 @@ export async function subscribe(ctx: IHookFunctions | IWebhookFunctions, specs: 
 	st.subscriptions ??= {};
 	const failed: string[] = [];
 	for (const c of await createSubscriptions(ctx, specs, 3)) {
-		if (c.ok) st.subscriptions[subscriptionResource(c.mailbox)] = c.id!;
-		else failed.push(`${c.mailbox}: ${c.reason}`);
+		if (c.ok) {
+			st.subscriptions[subscriptionResource(c.mailbox)] = c.id!;
+			recordMailbox(ctx, c.id!, c.mailbox);
+		} else failed.push(`${c.mailbox}: ${c.reason}`);
 	}
 	return failed;
 }
@@ -61,8 +64,13 @@ export async function subscribe(ctx: IHookFunctions | IWebhookFunctions, specs: 
 const graphReads = new Limiter(8);
 
 /** Each distinct change read from Graph: new versions, deletions, failed reads (kept for replay), catch-ups. */
-export async function fetchChanges(ctx: IWebhookFunctions, changes: DistinctChange[]): Promise<EmittedChange[]> {
+export async function fetchChanges(ctx: IWebhookFunctions, notified: DistinctChange[]): Promise<EmittedChange[]> {
 	const base = `${await graphBaseUrl(ctx)}/v1.0`;
+	// Graph names users by object id: every change is read, remembered and emitted under its mailbox.
+	const users = new Map<string, string | undefined>();
+	for (const c of notified) if (!users.has(c.user)) users.set(c.user, await mailboxFor(ctx, c.user, c.subscriptionId));
+	const unresolved = notified.filter((c) => !users.get(c.user));
+	const changes = notified.filter((c) => users.get(c.user)).map((c) => ({ ...c, user: users.get(c.user)! }));
 	const plan = planFetches(changes, Number(ctx.getNodeParameter('maxFetchesPerPost', 50)));
 	const fetched = await graphReads.map(plan.fetch, async (c): Promise<EmittedChange | undefined> => {
 		const res = await graphHttp(ctx, 'GET', `${base}/users/${encodeURIComponent(c.user)}/events/${encodeURIComponent(c.eventId)}?$select=${EVENT_SELECT}`);
@@ -75,7 +83,12 @@ export async function fetchChanges(ctx: IWebhookFunctions, changes: DistinctChan
 		const kind = firstTime(ctx, c.user, ev);
 		return kind ? { changeType: kind, mailbox: c.user, eventId: c.eventId, subscriptionId: c.subscriptionId ?? null, notified: c.changeTypes, event: ev } : undefined;
 	});
-	const out = [...fetched, ...plan.deleted.map((c) => deletion(ctx, c.user, c.eventId, c.subscriptionId))];
+	const out = [
+		...fetched,
+		...plan.deleted.map((c) => deletion(ctx, c.user, c.eventId, c.subscriptionId)),
+		// Graph could not say whose calendar: kept with its ids, visible and replayable.
+		...unresolved.map((c): EmittedChange => ({ changeType: 'fetchFailed', mailbox: '', user: c.user, eventId: c.eventId, status: 404, error: 'Graph did not say which mailbox this user is', notified: c.changeTypes })),
+	];
 	for (const mailbox of plan.resync) out.push(...(await graphReads.run(() => resync(ctx, mailbox))));
 	return out.filter((x): x is EmittedChange => x !== undefined);
 }
@@ -119,7 +132,8 @@ export async function handleLifecycle(ctx: IWebhookFunctions, notifications: Not
 	const emitted: EmittedChange[] = [];
 	const base = `${await graphBaseUrl(ctx)}/v1.0`;
 	for (const n of notifications) {
-		const mailbox = mailboxOfResource(n.resource) ?? Object.entries(triggerState(ctx).subscriptions ?? {}).find(([, id]) => id === n.subscriptionId)?.[0]?.split('/')[1];
+		// Graph's lifecycle bodies name only the subscription; subscriptions upkeep made are looked up in Graph.
+		const mailbox = mailboxOfResource(n.resource) ?? (await mailboxFor(ctx, undefined, n.subscriptionId));
 		const [s] = mailbox ? await triggerSpecs(ctx, [mailbox]) : [];
 		if (n.lifecycleEvent === 'reauthorizationRequired' && n.subscriptionId) {
 			const res = await graphHttp(ctx, 'PATCH', `${base}/subscriptions/${encodeURIComponent(n.subscriptionId)}`, { expirationDateTime: expiryIn(s?.lifetimeMinutes ?? 4230) });

@@ -10,6 +10,8 @@ export interface TriggerState {
 	seen?: Record<string, SeenEvent & { deleted?: boolean }>;
 	deltaLinks?: Record<string, string>;
 	subscriptions?: Record<string, string>;
+	/** User object id or subscription id → the mailbox it is (mailboxes.ts). */
+	mailboxOf?: Record<string, string>;
 }
 
 /** One change the trigger emits: created/updated (with the event), deleted, or fetchFailed (ids kept for replay). */

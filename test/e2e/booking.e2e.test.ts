@@ -526,4 +526,36 @@ describe(`the products' dialect in real n8n ${N8N_VERSION} (${MODE} mode)`, () =
 		expect(notice).toMatchObject({ reasons: ['phone_unreadable'], service: 'gaps-coaching', practitioner: 'ramona' });
 		expect(readable(notice)).not.toMatch(new RegExp(`${p.last}|${p.email}|0412|345|67a|1988`));
 	});
+
+	test('Graph names users by object id: a Calendly reschedule (the old entry deleted, a new one written) leaves one active appointment at the new time; a cancellation cancels', async () => {
+		const m = mailbox('dr-dia');
+		const p = newPatient('resched');
+		const first = await book(w, m, 'Weight Loss Follow-up', p);
+		const sub = w.graph.subscriptionsFor(m)[0];
+		expect(String(w.graph.notificationFor(sub, first.ev.id, 'created').resource)).toMatch(new RegExp(`^Users/${w.graph.userId(m)}/Events/`));
+		// Calendly's reschedule: the original is cancelled (removed from the host's calendar), a new one booked.
+		w.graph.deleteEvent(m, first.ev.id);
+		const moved = await book(w, m, 'Weight Loss Follow-up', p, nextSlot(30));
+		await waitFor('the original cancelled', () => w.mr.state.appointments.get(first.appt.id)?.appointmentStatus === 8, 60_000, 50);
+		const active = [...w.mr.state.appointments.values()].filter((a) => a.patientId === moved.appt.patientId && a.appointmentStatus !== 8);
+		expect(active.map((a) => a.id)).toEqual([moved.appt.id]);
+		expect(moved.appt.patientId).toBe(first.appt.patientId);
+		// Then the patient cancels in Calendly.
+		w.graph.deleteEvent(m, moved.ev.id);
+		await waitFor('the rescheduled one cancelled', () => w.mr.state.appointments.get(moved.appt.id)?.appointmentStatus === 8, 60_000, 50);
+	});
+
+	test('lifecycle notifications as Graph sends them (subscription id only) for the subscriptions upkeep made: "missed" catches that calendar up, "subscriptionRemoved" is repaired at once', async () => {
+		const m = mailbox('nurse');
+		const sub = w.graph.subscriptionsFor(m)[0];
+		w.graph.notify = false;
+		const lost = w.graph.createEvent(m, calendlyEvent(m, 'Alternative Medicine Follow-up', newPatient('missed')));
+		w.graph.notify = true;
+		await w.graph.lifecycle(sub, 'missed');
+		await waitFor('the missed booking', () => appointmentFor(w, lost.id), 60_000);
+		await w.graph.lifecycle(w.graph.subscriptionsFor(m)[0], 'subscriptionRemoved');
+		await waitFor('the subscription recreated without an upkeep run', () => w.graph.subscriptionsFor(m).length === 1, 60_000, 100);
+		const again = await book(w, m, 'Alternative Medicine Follow-up', newPatient('after'));
+		expect(again.appt.providerId).toBe(provider('nurse'));
+	});
 });

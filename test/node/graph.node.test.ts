@@ -196,6 +196,52 @@ describe('notifications', () => {
 		expect(fresh.clientState).toBe(sub.clientState);
 	});
 
+	/** A subscription Subscription Upkeep made (same URLs and clientState): the trigger never saw its id. */
+	function upkeepSubscription(mailbox: string) {
+		const own = g.subscriptionsFor(DIA)[0];
+		const sub = { ...own, id: `upkeep-${mailbox.split('@')[0]}-${Date.now()}`, resource: `users/${mailbox}/events` };
+		g.subscriptions.set(sub.id, sub);
+		return sub;
+	}
+
+	test('Graph names the user by object id: the change is read and emitted under the mailbox, resolved once through Graph', async () => {
+		await activated();
+		const RAMONA = 'ramona@clinic.example';
+		const sub = upkeepSubscription(RAMONA);
+		g.notify = false;
+		const events = [g.createEvent(RAMONA, booking('GAPS Coaching Follow-up')), g.createEvent(RAMONA, booking('GAPS Coaching Initial'))];
+		g.notify = true;
+		const notes = events.map((e) => g.notificationFor(sub, e.id, 'created'));
+		expect(String(notes[0].resource)).toBe(`Users/${g.userId(RAMONA)}/Events/${events[0].id}`);
+		await g.deliver(sub.notificationUrl, { value: [notes[0]] });
+		await g.deliver(sub.notificationUrl, { value: [notes[1]] });
+		await host.settle();
+		expect(host.items().map((i) => [i.mailbox, i.eventId])).toEqual(events.map((e) => [RAMONA, e.id]));
+		expect(calls(new RegExp(`^GET /v1.0/users/${g.userId(RAMONA)}$`))).toBe(1);
+		// The deletion, too, is Ramona's: Route Booking can find the practitioner to cancel with.
+		g.deleteEvent(RAMONA, events[0].id);
+		await g.settle();
+		await host.settle();
+		expect(host.items()[2]).toMatchObject({ changeType: 'deleted', mailbox: RAMONA, eventId: events[0].id });
+	});
+
+	test('lifecycle bodies as Graph sends them (no resource) for a subscription upkeep made: "missed" catches that mailbox up, "subscriptionRemoved" recreates it', async () => {
+		await activated();
+		const NURSE = 'nurse@clinic.example';
+		const sub = upkeepSubscription(NURSE);
+		g.notify = false;
+		const lost = g.createEvent(NURSE, booking('Weight Loss Follow-up'));
+		g.notify = true;
+		const d = await g.lifecycle(sub, 'missed');
+		expect(d.body).toEqual({ value: [expect.not.objectContaining({ resource: expect.anything() })] });
+		await host.settle();
+		expect(host.items().filter((i) => i.resync).map((i) => [i.mailbox, i.eventId])).toEqual([[NURSE, lost.id]]);
+		await g.lifecycle(sub, 'subscriptionRemoved');
+		await host.settle();
+		expect(g.subscriptionsFor(NURSE)).toHaveLength(1);
+		expect(g.subscriptionsFor(NURSE)[0].id).not.toBe(sub.id);
+	});
+
 	test('the token is fetched once and reused; an expired token is refreshed on 401', async () => {
 		const before = preAuthCount();
 		await activated();
