@@ -62,10 +62,19 @@ const graphError = (status: number, code: string, message: string, headers: Reco
 	json(status, { error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': randomUUID(), 'client-request-id': randomUUID() } } }, headers);
 
 // Graph's event resource (api-reference/v1.0/resources/event.md): these fields are on every event, whoever wrote it.
+/** Outlook's concurrent requests per app per mailbox. */
+const MAILBOX_CONCURRENCY = 4;
+
 const EVENT_FIELDS = ['id', 'iCalUId', 'changeKey', 'subject', 'start', 'end', 'organizer', 'attendees', 'body', 'bodyPreview', 'location', 'isCancelled', 'createdDateTime', 'lastModifiedDateTime', 'sensitivity', 'isAllDay', 'type', 'seriesMasterId', 'showAs', 'responseStatus', 'isOnlineMeeting', 'onlineMeeting', 'recurrence'];
 
 export class GraphSandbox extends SandboxServer {
 	readonly mailboxes = new Map<string, Map<string, GraphEvent>>();
+	private readonly mailboxInFlight = new Map<string, number>();
+	/** How long each calendar request is held (0: answered at once). */
+	mailboxReadMs = 0;
+	/** Requests refused for MailboxConcurrency, and the most seen at once on one mailbox. */
+	throttled = 0;
+	maxMailboxInFlight = 0;
 	readonly subscriptions = new Map<string, Subscription>();
 	readonly tokens = new Map<string, number>();
 	readonly calls: Array<{ method: string; path: string }> = [];
@@ -111,6 +120,10 @@ export class GraphSandbox extends SandboxServer {
 		this.deliveries.length = 0;
 		this.faults.queue.length = 0;
 		this.faults.latencyMs = 0;
+		this.mailboxReadMs = 0;
+		this.throttled = 0;
+		this.maxMailboxInFlight = 0;
+		this.mailboxInFlight.clear();
 		this.load.maxInFlight = 0;
 		this.tombstones.clear();
 		this.notify = true;
@@ -219,6 +232,30 @@ export class GraphSandbox extends SandboxServer {
 	/** Graph does not return clientState when subscriptions are read back. */
 	private publicSub(s: Subscription): Record<string, unknown> {
 		return { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#subscriptions/$entity', ...s, clientState: null };
+	}
+
+	/**
+	 * Outlook's limit of 4 concurrent requests per app per mailbox (concepts/throttling-limits.md, "Outlook
+	 * service limits"): a fifth is answered 429 ApplicationThrottled, "MailboxConcurrency", with Retry-After.
+	 * `mailboxReadMs` holds each calendar request open that long, so the limit can be met.
+	 */
+	private async perMailbox(req: SandboxRequest, h: (req: SandboxRequest) => Promise<SandboxResponse> | SandboxResponse): Promise<SandboxResponse> {
+		const m = /^\/v1\.0\/users\/([^/]+)\/(?:events|calendarView)/i.exec(req.path);
+		const mailbox = m ? this.userOf(m[1]) : undefined;
+		if (!mailbox) return h(req);
+		const now = (this.mailboxInFlight.get(mailbox) ?? 0) + 1;
+		if (now > MAILBOX_CONCURRENCY) {
+			this.throttled++;
+			return graphError(429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', { 'Retry-After': '1' });
+		}
+		this.mailboxInFlight.set(mailbox, now);
+		this.maxMailboxInFlight = Math.max(this.maxMailboxInFlight, now);
+		try {
+			if (this.mailboxReadMs > 0) await new Promise((r) => setTimeout(r, this.mailboxReadMs));
+			return await h(req);
+		} finally {
+			this.mailboxInFlight.set(mailbox, (this.mailboxInFlight.get(mailbox) ?? 1) - 1);
+		}
 	}
 
 	private route(method: string, path: string, query: URLSearchParams, body: unknown): Promise<SandboxResponse> | SandboxResponse {
@@ -487,7 +524,7 @@ export class GraphSandbox extends SandboxServer {
 	protected router(): Router {
 		const r = new Router();
 		r.add('POST', '/:tenant/oauth2/v2.0/token', (req) => this.token(req));
-		const guarded = (h: (req: SandboxRequest) => Promise<SandboxResponse> | SandboxResponse) => async (req: SandboxRequest) => this.authorised(req) ?? h(req);
+		const guarded = (h: (req: SandboxRequest) => Promise<SandboxResponse> | SandboxResponse) => async (req: SandboxRequest) => this.authorised(req) ?? this.perMailbox(req, h);
 		r.add('POST', '/v1.0/$batch', guarded((req) => this.batch(req.body)));
 		for (const method of ['GET', 'POST', 'PATCH', 'DELETE']) {
 			for (const p of ['/v1.0/subscriptions', '/v1.0/subscriptions/:id', '/v1.0/users/:user', '/v1.0/users/:user/events/:id', '/v1.0/users/:user/calendarView/delta']) {
@@ -503,8 +540,9 @@ export class GraphSandbox extends SandboxServer {
 			return json(201, { mailbox: mailbox.toLowerCase() });
 		});
 		r.add('POST', '/__sandbox/faults', (req) => {
-			const b = (req.body ?? {}) as { latencyMs?: number; faults?: Fault[] };
+			const b = (req.body ?? {}) as { latencyMs?: number; mailboxReadMs?: number; faults?: Fault[] };
 			if (typeof b.latencyMs === 'number') this.faults.latencyMs = b.latencyMs;
+			if (typeof b.mailboxReadMs === 'number') this.mailboxReadMs = b.mailboxReadMs;
 			for (const f of b.faults ?? []) this.inject(f);
 			return json(200, { queued: this.faults.queue.length });
 		});

@@ -20,6 +20,9 @@ export interface PaymentMatch {
 	amount: number;
 	currency: string;
 	refund: boolean;
+	/** For a refund (Stripe's `charge.refunded`): how much of `amount` is refunded so far, and whether in full. */
+	refundedAmount?: number;
+	refundedInFull?: boolean;
 	email?: string;
 	service?: string;
 	serviceName?: string;
@@ -48,20 +51,29 @@ export function compareAmount(catalog: Catalog, amount: number, currency: string
 	return Math.abs(expected - amount) <= catalog.clinic.priceTolerance ? 'ok' : 'amount_differs';
 }
 
+/** A refund's payment was checked when it was paid: a refund is noted as one, never as a price that differs. */
+function judged(refund: boolean, found: PaymentReason): PaymentReason {
+	return refund && (found === 'amount_differs' || found === 'no_catalog_price') ? 'ok' : found;
+}
+
 export function matchPayment(catalog: Catalog, event: Json): RouteResult<PaymentMatch> {
 	if (!event || event.object !== 'event' || typeof event.type !== 'string' || !event.data?.object) {
 		return fail('invalid_event', 'The item is not a Stripe event.');
 	}
 	if (!STRIPE_TYPES.includes(event.type)) return fail('ignored_event_type', `Stripe event type ${event.type} is not a payment the clinic records.`);
 	const o = event.data.object;
+	// charge.refunded carries the Charge (Stripe API reference, "The Charge object"): `amount` is what was paid,
+	// `amount_refunded` what has been refunded so far (several partial refunds add up), `refunded` true once in full.
+	// The payment is compared with the price; the refund is noted as a refund, never as a price that differs.
 	const refund = event.type === 'charge.refunded';
-	const cents = refund ? Number(o.amount_refunded ?? 0) : Number(o.amount_received ?? o.amount_total ?? o.amount ?? 0);
+	const cents = Number(o.amount_received ?? o.amount_total ?? o.amount ?? 0);
 	const amount = Math.round(cents) / 100;
+	const refunded = refund ? { refundedAmount: Math.round(Number(o.amount_refunded ?? 0)) / 100, refundedInFull: o.refunded === true || Number(o.amount_refunded ?? 0) >= cents } : {};
 	const currency = String(o.currency ?? '').toUpperCase();
 	const md: Record<string, string> = { ...(o.metadata ?? {}) };
 	const email = cleanEmail(o.receipt_email ?? o.customer_details?.email ?? o.billing_details?.email ?? md.email ?? md.invitee_email);
 	const paymentId = String(o.payment_intent ?? o.id ?? '') || undefined;
-	const base = { eventId: String(event.id), eventType: event.type, paymentId, amount, currency, refund, email, created: event.created ? new Date(Number(event.created) * 1000).toISOString() : undefined };
+	const base = { eventId: String(event.id), eventType: event.type, paymentId, amount, currency, refund, ...refunded, email, created: event.created ? new Date(Number(event.created) * 1000).toISOString() : undefined };
 
 	const mdService = String(md.service ?? md.service_key ?? '').toLowerCase();
 	const mdPractitioner = String(md.practitioner ?? md.host_email ?? '').toLowerCase();
@@ -81,7 +93,10 @@ export function matchPayment(catalog: Catalog, event: Json): RouteResult<Payment
 		if (near(s.prices.initial)) candidates.push({ service: s.key, kind: 'initial' });
 		if (near(s.prices.followUp)) candidates.push({ service: s.key, kind: 'followUp' });
 	}
-	const review = (reason: PaymentReason) => ({ reason, needsReview: reason !== 'ok', amountMatches: reason === 'ok' });
+	const review = (found: PaymentReason) => {
+		const reason = judged(refund, found);
+		return { reason, needsReview: reason !== 'ok', amountMatches: reason === 'ok' };
+	};
 	if (service) {
 		const kind: 'initial' | 'followUp' = md.kind === 'initial' || (md.kind !== 'followUp' && near(service.prices.initial)) ? 'initial' : 'followUp';
 		const expectedAmount = service.prices[kind];
@@ -143,7 +158,9 @@ export interface PaymentReviewAlert {
 
 /** What a checked payment hands the next steps, ready to map: the notes line and the ops notice. */
 function readyToMap(c: Omit<PaymentCheck, 'notesLine' | 'reviewAlert'>): PaymentCheck {
-	const notesLine = `${c.refund ? 'Refunded' : 'Paid'} ${c.amount.toFixed(2)} ${c.currency} (${c.paymentId ?? ''})${c.needsReview ? ' - CHECK AMOUNT' : ''}`;
+	const notesLine = c.refund
+		? `Refunded ${(c.refundedAmount ?? c.amount).toFixed(2)} ${c.currency} ${c.refundedInFull === false ? `so far of ${c.amount.toFixed(2)} paid` : 'in full'} (${c.paymentId ?? ''})${c.needsReview ? ' - CHECK BOOKING' : ''}`
+		: `Paid ${c.amount.toFixed(2)} ${c.currency} (${c.paymentId ?? ''})${c.needsReview ? ' - CHECK AMOUNT' : ''}`;
 	const reviewAlert: PaymentReviewAlert = {
 		kind: 'payment_review',
 		reason: c.reason,
@@ -209,5 +226,5 @@ export function matchPaymentToBooking(catalog: Catalog, payment: PaymentMatch, a
 	if (fits.length > 0) return patients(fits) === 1 ? result('ok', fits[0]) : result('booking_unclear');
 	if (patients(pool) > 1) return result('booking_unclear');
 	const chosen = pool[0];
-	return result(compareAmount(catalog, payment.amount, payment.currency, expected(chosen)), chosen);
+	return result(judged(payment.refund, compareAmount(catalog, payment.amount, payment.currency, expected(chosen))), chosen);
 }

@@ -63,6 +63,18 @@ export async function subscribe(ctx: IHookFunctions | IWebhookFunctions, specs: 
  */
 const graphReads = new Limiter(8);
 
+/**
+ * Outlook allows an app 4 concurrent requests per mailbox (Graph throttling limits, "Outlook service
+ * limits"); a fifth is refused 429 MailboxConcurrency. Reads of one calendar queue here instead.
+ */
+const MAILBOX_CONCURRENCY = 4;
+const mailboxReads = new Map<string, Limiter>();
+function readMailbox<T>(mailbox: string, task: () => Promise<T>): Promise<T> {
+	let limiter = mailboxReads.get(mailbox);
+	if (!limiter) mailboxReads.set(mailbox, (limiter = new Limiter(MAILBOX_CONCURRENCY)));
+	return limiter.run(task);
+}
+
 /** Each distinct change read from Graph: new versions, deletions, failed reads (kept for replay), catch-ups. */
 export async function fetchChanges(ctx: IWebhookFunctions, notified: DistinctChange[]): Promise<EmittedChange[]> {
 	const base = `${await graphBaseUrl(ctx)}/v1.0`;
@@ -73,7 +85,7 @@ export async function fetchChanges(ctx: IWebhookFunctions, notified: DistinctCha
 	const changes = notified.filter((c) => users.get(c.user)).map((c) => ({ ...c, user: users.get(c.user)! }));
 	const plan = planFetches(changes, Number(ctx.getNodeParameter('maxFetchesPerPost', 50)));
 	const fetched = await graphReads.map(plan.fetch, async (c): Promise<EmittedChange | undefined> => {
-		const res = await graphHttp(ctx, 'GET', `${base}/users/${encodeURIComponent(c.user)}/events/${encodeURIComponent(c.eventId)}?$select=${EVENT_SELECT}`);
+		const res = await readMailbox(c.user, () => graphHttp(ctx, 'GET', `${base}/users/${encodeURIComponent(c.user)}/events/${encodeURIComponent(c.eventId)}?$select=${EVENT_SELECT}`));
 		if (res.status === 404) return deletion(ctx, c.user, c.eventId, c.subscriptionId);
 		if (res.status >= 400) {
 			// Graph already has its 202: keep the ids so the failure is visible and can be replayed.
@@ -106,7 +118,7 @@ export async function resync(ctx: IWebhookFunctions, mailbox: string): Promise<E
 	const emitted: EmittedChange[] = [];
 	for (let page = 0; page < 200; page++) {
 		// nextLink and deltaLink are absolute URLs: read as given.
-		const answer = await graphHttp(ctx, 'GET', url);
+		const answer = await readMailbox(mailbox, () => graphHttp(ctx, 'GET', url));
 		if (answer.status >= 400) throw graphError(ctx, answer, `catching up ${mailbox.split('@')[1] ?? 'a'} calendar`);
 		const res = answer.body as { value?: IDataObject[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
 		for (const ev of res.value ?? []) {

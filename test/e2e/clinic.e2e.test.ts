@@ -162,6 +162,21 @@ describe(`forms, waitlist, payments and the website endpoint in real n8n ${N8N_V
 		expect(JSON.stringify(labelled.data)).not.toMatch(new RegExp(`${p.last}|${p.email}`, 'i'));
 	});
 
+	test('a partial refund, then the rest (Stripe’s charge.refunded, no receipt_email): noted on the booking as refunds, never flagged as a price that differs', async () => {
+		const p = newPatient('refund');
+		const { appt } = await book(w, mailbox('ramona'), 'GAPS Coaching Initial', p);
+		const before = w.alerts.alerts.length;
+		// The Charge as Stripe sends it on charge.refunded: amount paid, amount_refunded so far, the payer in billing_details.
+		const charge = { id: 'ch_refund_1', object: 'charge', payment_intent: 'pi_refund_1', amount: 19500, currency: 'aud', receipt_email: null, billing_details: { email: p.email }, metadata: {} };
+		await w.stripe.send('charge.refunded', { ...charge, amount_refunded: 5000, refunded: false });
+		await waitFor('the partial refund noted', () => String(w.mr.state.appointments.get(appt.id)?.notes).includes('Refunded 50.00 AUD so far of 195.00 paid (pi_refund_1)'), 60_000);
+		await w.stripe.send('charge.refunded', { ...charge, amount_refunded: 19500, refunded: true });
+		await waitFor('the full refund noted', () => String(w.mr.state.appointments.get(appt.id)?.notes).includes('Refunded 195.00 AUD in full (pi_refund_1)'), 60_000);
+		expect(String(w.mr.state.appointments.get(appt.id)?.notes)).not.toMatch(/CHECK/);
+		await new Promise((r) => setTimeout(r, 1000));
+		expect(w.alerts.alerts.slice(before).filter((a) => a.paymentId === 'pi_refund_1')).toEqual([]);
+	});
+
 	test('a wrong amount is recorded and flagged to ops; a payment with no booking is flagged; a forged signature is refused', async () => {
 		const p = newPatient('wrong');
 		const { appt } = await book(w, mailbox('ramona'), 'GAPS Coaching Follow-up', p);

@@ -27,6 +27,20 @@ describe('Match Payment', () => {
 		expect(r.ok && r.value).toMatchObject({ service: 'gaps-coaching', expectedAmount: 79, amountMatches: false, needsReview: true });
 	});
 
+	test.each([
+		// Stripe's Charge on charge.refunded: amount is what was paid, amount_refunded the total refunded so far.
+		['in full', { amount: 19500, amount_refunded: 19500, refunded: true }, 195, true, 'Refunded 195.00 AUD in full (pi_7)'],
+		['partly', { amount: 19500, amount_refunded: 5000, refunded: false }, 50, false, 'Refunded 50.00 AUD so far of 195.00 paid (pi_7)'],
+		['partly, a second time (amounts add up)', { amount: 19500, amount_refunded: 12000, refunded: false }, 120, false, 'Refunded 120.00 AUD so far of 195.00 paid (pi_7)'],
+	])('a refund %s is noted as a refund on the booking it paid for, never as a price that differs', (_l, charge, refundedAmount, inFull, notesLine) => {
+		const r = matchPayment(catalog, stripeEvent('charge.refunded', { id: 'ch_7', payment_intent: 'pi_7', currency: 'aud', billing_details: { email: 'ana@example.com' }, ...charge }));
+		if (!r.ok) throw new Error(r.detail);
+		expect(r.value).toMatchObject({ refund: true, amount: 195, refundedAmount, refundedInFull: inFull, service: 'gaps-coaching', kind: 'initial', reason: 'ok', needsReview: false, email: 'ana@example.com' });
+		const appt: AppointmentSeen = { id: 'ap-1', patientId: 'pa-1', appointmentTypeId: type('GAPS Coaching Initial'), scheduleTime: '2026-12-10T09:00', appointmentStatus: 2 };
+		const checked = matchPaymentToBooking(catalog, r.value, [appt]);
+		expect(checked).toMatchObject({ appointmentId: 'ap-1', reason: 'ok', needsReview: false, notesLine });
+	});
+
 	test('a refund is recognised as a refund', () => {
 		const r = matchPayment(catalog, stripeEvent('charge.refunded', { id: 'ch_9', payment_intent: 'pi_9', amount: 19500, amount_refunded: 19500, currency: 'aud' }));
 		expect(r.ok && r.value).toMatchObject({ refund: true, amount: 195, service: 'gaps-coaching', kind: 'initial', paymentId: 'pi_9' });
