@@ -48,7 +48,7 @@ export interface SandboxSubmission {
 	new: string;
 	flag: string;
 	notes: string;
-	updated_at: null;
+	updated_at: string | null;
 	answers: Record<string, { name: string; order: string; text: string; type: string; answer?: unknown; prettyFormat?: string }>;
 }
 
@@ -150,6 +150,18 @@ export class JotFormSandbox extends SandboxServer {
 		this.submissions.set(submissionID, sub);
 		const deliveries = opts.deliver === false ? [] : await this.deliver(formId, submissionID, raw);
 		return { submissionID, deliveries };
+	}
+
+	/**
+	 * The patient corrects a submission (JotForm's Edit Submission link): same id, new answers, `updated_at`
+	 * set, and the webhook posted again.
+	 */
+	async edit(submissionID: string, answers: Record<string, unknown>, editedAtMs = Date.now()): Promise<Array<{ url: string; status: number }>> {
+		const old = this.submissions.get(submissionID);
+		if (!old) throw new Error(`no submission ${submissionID}`);
+		const { submission, raw } = buildSubmission(old.form_id, answers);
+		this.submissions.set(submissionID, { ...submission, id: submissionID, created_at: old.created_at, updated_at: jotformTime(editedAtMs) });
+		return this.deliver(old.form_id, submissionID, raw);
 	}
 
 	/** The webhook POST JotForm sends (also used by tests to send forged ones). */

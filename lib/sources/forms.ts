@@ -22,6 +22,8 @@ export interface RoutedForm {
 	/** The practice's time zone (the catalog's clinic.timeZone), for the MediRecords steps that follow. */
 	timeZone: string;
 	submittedAt?: string;
+	/** When the patient edited the submission (JotForm's updated_at, account time); absent for the original. */
+	editedAt?: string;
 	patient: { firstName?: string; lastName?: string; email?: string; dob?: string; gender?: string; address?: PatientAddress; notes?: string } & Omit<PatientPhone, 'phoneUnreadable'>;
 	answers: Array<{ key: string; label: string; value: string }>;
 	/** Answers that could not be read (labels only, never the values). */

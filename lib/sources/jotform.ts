@@ -28,6 +28,8 @@ export interface JotFormSubmission {
 	id: string;
 	form_id: string;
 	created_at: string;
+	/** Set when the submission was edited (JotForm's "Edit Submission"), same format as created_at; null before. */
+	updated_at?: string | null;
 	status?: string;
 	answers?: Record<string, JotFormAnswer>;
 }
@@ -111,11 +113,24 @@ export function checkSubmission(
 	}
 	const created = submittedAt(sub.created_at, opts.accountTimeZone);
 	if (created === undefined) return { ok: false, reason: 'stale_submission', detail: 'JotForm gave no submission time that can be read.' };
-	const ageMin = (opts.nowMs - created) / 60_000;
+	// An edit is judged by when it was made: correcting last month's form today is today's news.
+	const edited = submittedAt(submissionVersion(sub), opts.accountTimeZone);
+	const ageMin = (opts.nowMs - Math.max(created, edited ?? created)) / 60_000;
 	if (ageMin > opts.maxAgeMinutes || ageMin < -15) {
 		return { ok: false, reason: 'stale_submission', detail: `The submission was made ${Math.round(ageMin)} minutes ago; only submissions from the last ${opts.maxAgeMinutes} minutes are processed from a webhook.` };
 	}
 	return { ok: true };
+}
+
+/** Which version of a submission this is: JotForm's `updated_at` once edited, '' for the original. */
+export function submissionVersion(sub: Pick<JotFormSubmission, 'updated_at'>): string {
+	return typeof sub.updated_at === 'string' ? clip(sub.updated_at, 30).trim() : '';
+}
+
+/** The key a submission version is processed once under: the id for the original, id@updated_at for each edit. */
+export function versionKey(sub: Pick<JotFormSubmission, 'id' | 'updated_at'>): string {
+	const version = submissionVersion(sub);
+	return version ? `${sub.id}@${version}` : String(sub.id);
 }
 
 export function submittedAt(createdAt: unknown, accountTimeZone: string): number | undefined {

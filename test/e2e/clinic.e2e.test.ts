@@ -77,6 +77,29 @@ describe(`forms, waitlist, payments and the website endpoint in real n8n ${N8N_V
 		expect(patientsByEmail(w, email)).toHaveLength(1);
 	});
 
+	test('a patient edits a submission (same id, JotForm’s updated_at): the edit is read once, under the same identity policy; the original and redeliveries change nothing', async () => {
+		const email = `maya.edit.${Date.now() % 100000}@example.com`;
+		const last = `Edit${letters(Date.now() % 1_000_000)}`;
+		const { submissionID } = await w.jotform.submit('241000000002', answers(email, last));
+		await waitFor('patient from the form', () => patientsByEmail(w, email).length === 1, 60_000);
+		const before = w.alerts.alerts.length;
+		// She forgot her mobile, and typed her home landline in the correction.
+		expect((await w.jotform.edit(submissionID, answers(email, last, '(02) 9876 5432'))).map((d) => d.status)).toEqual([200]);
+		await waitFor('the landline from the edit', () => patientsByEmail(w, email)[0]?.homePhone === '+61298765432', 60_000);
+		expect(patientsByEmail(w, email)[0].mobilePhone ?? null).toBeNull();
+		// JotForm delivering the edit again, or the original's webhook again: nothing more.
+		const sub = w.jotform.submissions.get(submissionID)!;
+		const finished = () => w.n8n.executionCustomData('FormProcWf000001').filter((e) => e.status !== 'running' && e.status !== 'new').length;
+		const done = finished();
+		await w.jotform.deliver('241000000002', submissionID, {});
+		await waitFor('the redelivery’s execution', () => finished() > done, 60_000, 200);
+		// Its notice (grouped per reason and hour) goes out after the execution.
+		await new Promise((r) => setTimeout(r, 1500));
+		expect(patientsByEmail(w, email)).toHaveLength(1);
+		expect(sub.updated_at).toBeTruthy();
+		expect(w.alerts.alerts.slice(before).filter((a) => a.kind !== 'form_rejected')).toEqual([]);
+	});
+
 	test('every JotForm trigger has this install’s own webhook URL (no id from the shipped files)', () => {
 		const ids = JSON.parse(readFileSync(path.join(w.n8n.userFolder, 'webhook-ids.json'), 'utf8')) as Record<string, string>;
 		const urls = [...w.jotform.webhooks.values()].flatMap((m) => [...m.values()]);

@@ -2,12 +2,12 @@
  * Route Form: a JotForm webhook POST is only a hint that a submission exists.
  * Its submission id is the one thing taken from it; the submission itself is
  * fetched from JotForm's API, must belong to a catalog form, be active and
- * recent, and is processed once per id (n8n's deduplication store, shared by
+ * recent, and is processed once per version of an id (JotForm's `updated_at` marks an edit; n8n's deduplication store, shared by
  * every n8n process, per workflow so renaming the node keeps the history). Anything else is rejected without touching a patient.
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { Catalog } from '../../../lib/catalog';
-import { checkSubmission, submissionIdOf } from '../../../lib/sources/jotform';
+import { checkSubmission, submissionIdOf, submissionVersion, versionKey } from '../../../lib/sources/jotform';
 import { routeForm, type RoutedForm } from '../../../lib/sources/forms';
 import type { Routed, Unrouted } from '../../../lib/catalog/rules';
 import { fetchSubmission, formQuestions, jotFormAccount } from '../../JotForm/transport';
@@ -34,8 +34,11 @@ export async function verifyAndRouteForm(ctx: IExecuteFunctions, catalog: Catalo
 	if (!check.ok) return reject(check.reason, check.detail, submissionId);
 	const questions = await formQuestions(ctx, account, String(sub.form_id), i);
 	// Recorded before routing, so a replayed submission that needs a person (unreadable, unidentifiable) alerts once, not per POST.
-	const fresh = await recordFirstTime(ctx, [submissionId], 100_000);
-	if (!fresh.size) return reject('already_processed', `Submission ${submissionId} was processed before; a second delivery changes nothing.`, submissionId);
+	// Once per version: an edit (same id, JotForm's updated_at) is read again, under the same identity policy.
+	const fresh = await recordFirstTime(ctx, [versionKey({ ...sub, id: submissionId })], 100_000);
+	const edited = submissionVersion(sub);
+	if (!fresh.size) return reject('already_processed', `Submission ${submissionId}${edited ? ` (as edited at ${edited})` : ''} was processed before; a second delivery changes nothing.`, submissionId);
 	const routed = routeForm(catalog, { submission: sub, questions, apiDomain: account.apiDomain });
-	return routed.ok ? routed : { ...routed, submissionId };
+	if (!routed.ok) return { ...routed, submissionId };
+	return edited ? { ok: true, value: { ...routed.value, editedAt: edited } } : routed;
 }

@@ -1,5 +1,5 @@
 import type { Catalog } from '../../../lib/catalog';
-import { checkSubmission, readQuestions, recogniseQuestions } from '../../../lib/sources/jotform';
+import { checkSubmission, readQuestions, recogniseQuestions, versionKey } from '../../../lib/sources/jotform';
 import { APPOINTMENT_TYPES } from '../../../sandbox/seed';
 import { questionsContent } from '../../../sandbox/services';
 import { shippedCatalog } from '../../helpers/fixtures';
@@ -19,6 +19,15 @@ describe('JotForm submission checks', () => {
 		expect(at('not a date')).toMatchObject({ ok: false, reason: 'stale_submission' });
 		expect(at('2026-11-25 09:58:00', '241000000099')).toMatchObject({ ok: false, reason: 'not_catalog_form' });
 		expect(checkSubmission({ id: '1', form_id: '241000000002', created_at: '2026-11-25 09:58:00', status: 'DELETED' }, formIds, opts(now))).toMatchObject({ ok: false, reason: 'submission_not_active' });
+	});
+
+	test('an edit (JotForm’s updated_at) is its own version, judged by when it was made', () => {
+		const now = Date.UTC(2026, 10, 25, 15, 0); // 10:00 in New York
+		const month = { id: '61', form_id: '241000000002', created_at: '2026-10-25 09:58:00', status: 'ACTIVE' };
+		expect(checkSubmission(month, formIds, opts(now))).toMatchObject({ ok: false, reason: 'stale_submission' });
+		expect(checkSubmission({ ...month, updated_at: '2026-11-25 09:59:00' }, formIds, opts(now))).toEqual({ ok: true });
+		expect(versionKey({ ...month, updated_at: null })).toBe('61');
+		expect(versionKey({ ...month, updated_at: '2026-11-25 09:59:00' })).toBe('61@2026-11-25 09:59:00');
 	});
 
 	test('questions are recognised by type first, then label', () => {
