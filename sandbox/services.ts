@@ -171,7 +171,10 @@ export class JotFormSandbox extends SandboxServer {
 		fd.set('submissionID', submissionID);
 		fd.set('formTitle', SANDBOX_FORMS[formId]?.title ?? `Form ${formId}`);
 		fd.set('ip', '203.0.113.10');
-		fd.set('pretty', 'Answers withheld');
+		// JotForm's `pretty`: every answer as "Question:answer, …" (how integrations such as Zulip's read it). It is
+		// patient data in the webhook itself, which is why the trigger keeps only the ids.
+		const stored = this.submissions.get(submissionID);
+		fd.set('pretty', stored ? Object.values(stored.answers).filter((a) => a.prettyFormat).map((a) => `${a.text}:${a.prettyFormat}`).join(', ') : '');
 		fd.set('username', 'wholehealthclinic');
 		fd.set('type', 'WEB');
 		fd.set('rawRequest', typeof raw === 'string' ? raw : JSON.stringify(raw));
