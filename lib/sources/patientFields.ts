@@ -1,11 +1,5 @@
 /** Normalising what patients type into forms and booking questions. */
 import { clip, LIMITS, plausibleEmail } from './publicInput';
-import { readPhone } from './phones';
-
-/** Phone → E.164 using the clinic's default country for national numbers; undefined unless it is a valid number (see phones.ts). */
-export function toE164(raw: unknown, defaultCountry = 'AU'): string | undefined {
-	return readPhone(raw, defaultCountry).e164;
-}
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 

@@ -69,10 +69,11 @@ const graphReads = new Limiter(8);
  */
 const MAILBOX_CONCURRENCY = 4;
 const mailboxReads = new Map<string, Limiter>();
+/** One Graph read of a mailbox: its mailbox slot first, then one of the 8, so a read waiting on a busy calendar holds none of the 8. */
 function readMailbox<T>(mailbox: string, task: () => Promise<T>): Promise<T> {
 	let limiter = mailboxReads.get(mailbox);
 	if (!limiter) mailboxReads.set(mailbox, (limiter = new Limiter(MAILBOX_CONCURRENCY)));
-	return limiter.run(task);
+	return limiter.run(() => graphReads.run(task));
 }
 
 /** Each distinct change read from Graph: new versions, deletions, failed reads (kept for replay), catch-ups. */
@@ -84,7 +85,7 @@ export async function fetchChanges(ctx: IWebhookFunctions, notified: DistinctCha
 	const unresolved = notified.filter((c) => !users.get(c.user));
 	const changes = notified.filter((c) => users.get(c.user)).map((c) => ({ ...c, user: users.get(c.user)! }));
 	const plan = planFetches(changes, Number(ctx.getNodeParameter('maxFetchesPerPost', 50)));
-	const fetched = await graphReads.map(plan.fetch, async (c): Promise<EmittedChange | undefined> => {
+	const fetched = await Promise.all(plan.fetch.map(async (c): Promise<EmittedChange | undefined> => {
 		const res = await readMailbox(c.user, () => graphHttp(ctx, 'GET', `${base}/users/${encodeURIComponent(c.user)}/events/${encodeURIComponent(c.eventId)}?$select=${EVENT_SELECT}`));
 		if (res.status === 404) return deletion(ctx, c.user, c.eventId, c.subscriptionId);
 		if (res.status >= 400) {
@@ -94,14 +95,14 @@ export async function fetchChanges(ctx: IWebhookFunctions, notified: DistinctCha
 		const ev = res.body as IDataObject;
 		const kind = firstTime(ctx, c.user, ev);
 		return kind ? { changeType: kind, mailbox: c.user, eventId: c.eventId, subscriptionId: c.subscriptionId ?? null, notified: c.changeTypes, event: ev } : undefined;
-	});
+	}));
 	const out = [
 		...fetched,
 		...plan.deleted.map((c) => deletion(ctx, c.user, c.eventId, c.subscriptionId)),
 		// Graph could not say whose calendar: kept with its ids, visible and replayable.
 		...unresolved.map((c): EmittedChange => ({ changeType: 'fetchFailed', mailbox: '', user: c.user, eventId: c.eventId, status: 404, error: 'Graph did not say which mailbox this user is', notified: c.changeTypes })),
 	];
-	for (const mailbox of plan.resync) out.push(...(await graphReads.run(() => resync(ctx, mailbox))));
+	for (const mailbox of plan.resync) out.push(...(await resync(ctx, mailbox)));
 	return out.filter((x): x is EmittedChange => x !== undefined);
 }
 

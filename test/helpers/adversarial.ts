@@ -1,6 +1,7 @@
 /** Hostile public input (200,000 characters) and every parser and redactor that takes it. */
 import { redact } from '../../lib/medirecords/mapping';
-import { cleanEmail, splitName, toE164, toIsoDate } from '../../lib/sources/patientFields';
+import { cleanEmail, splitName, toIsoDate } from '../../lib/sources/patientFields';
+import { readPhone } from '../../lib/sources/phones';
 import { echo, isPlausibleName, plausibleEmail, redactText, stripHtml } from '../../lib/sources/publicInput';
 import { routeBooking } from '../../lib/sources/booking';
 import { readAnswers } from '../../lib/sources/calendly';
@@ -31,7 +32,7 @@ const catalog = shippedCatalog();
 export const PARSERS: Array<[string, (s: string) => unknown]> = [
 	['cleanEmail', cleanEmail],
 	['plausibleEmail', plausibleEmail],
-	['toE164', (s) => toE164(s)],
+	['readPhone', (s) => readPhone(s)],
 	['toIsoDate', (s) => toIsoDate(s)],
 	['splitName', splitName],
 	['isPlausibleName', isPlausibleName],

@@ -1,4 +1,5 @@
-import { toE164, toIsoDate, splitName } from '../../../lib/sources/patientFields';
+import { toIsoDate, splitName } from '../../../lib/sources/patientFields';
+import { readPhone } from '../../../lib/sources/phones';
 
 describe('patient field normalisation', () => {
 	test.each([
@@ -9,7 +10,7 @@ describe('patient field normalisation', () => {
 		['021 123 4567', 'NZ', '+64211234567'],
 		['(415) 555-0100', 'US', '+14155550100'],
 		['call me', 'AU', undefined],
-	])('phone %s (%s) → %s', (raw, c, out) => expect(toE164(raw, c)).toBe(out));
+	])('phone %s (%s) → %s', (raw, c, out) => expect(readPhone(raw, c).e164).toBe(out));
 
 	test.each([
 		['12/04/1988', '1988-04-12'],

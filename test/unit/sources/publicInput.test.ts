@@ -1,6 +1,6 @@
 import { ADVERSARIAL, PARSERS } from '../../helpers/adversarial';
 import { redact } from '../../../lib/medirecords/mapping';
-import { cleanEmail, splitName, toE164, toIsoDate } from '../../../lib/sources/patientFields';
+import { cleanEmail, splitName, toIsoDate } from '../../../lib/sources/patientFields';
 import { boundValue, echo, isPlausibleName, plausibleEmail, redactText, stripHtml } from '../../../lib/sources/publicInput';
 import { routeBooking } from '../../../lib/sources/booking';
 import { readAnswers } from '../../../lib/sources/calendly';
