@@ -45,6 +45,8 @@ export interface N8nOptions {
 	opsAlertUrl?: string;
 	/** The website origin of this install (the demo's sample pages), stamped into the catalog at import. */
 	siteOrigin?: string;
+	/** How often the Calendar Sweep runs here (stamped at import; the shipped workflow sweeps every 5 minutes). */
+	sweepSeconds?: number;
 	/** Queue mode: `n8n webhook` processes in front (production webhook intake off main); WEBHOOK_URL points at the first. */
 	webhookProcesses?: number;
 	/** Workflow files to import instead of this tree's `workflows/` (the benchmark's earlier revision). */
@@ -249,7 +251,7 @@ export class N8n {
 		rmSync(credFile);
 		// As the compose import does: the shipped files, with this install's own webhook ids.
 		const stamped = path.join(this.userFolder, 'workflows');
-		const alerts = [...(this.opts.opsAlertUrl ? ['--ops-alert-url', this.opts.opsAlertUrl] : []), ...(this.opts.siteOrigin ? ['--site-origin', this.opts.siteOrigin] : [])];
+		const alerts = [...(this.opts.opsAlertUrl ? ['--ops-alert-url', this.opts.opsAlertUrl] : []), ...(this.opts.siteOrigin ? ['--site-origin', this.opts.siteOrigin] : []), ...(this.opts.sweepSeconds ? ['--sweep-seconds', String(this.opts.sweepSeconds)] : [])];
 		const source = this.opts.workflowsDir ?? path.join(ROOT, 'workflows');
 		execFileSync(NODE24, [path.join(ROOT, 'scripts', 'prepare-workflows.js'), ...alerts, source, stamped, path.join(this.userFolder, 'webhook-ids.json')]);
 		for (const wf of this.opts.extraWorkflows ?? []) writeFileSync(path.join(stamped, `extra-${wf.id}.json`), JSON.stringify(wf));
@@ -279,9 +281,10 @@ export class N8n {
 	}
 
 	async start(): Promise<void> {
-		if (!this.opts.port) this.port = await freePort();
+		// A restart keeps its ports: Graph's subscriptions name them.
+		if (!this.port) this.port = await freePort();
 		this.brokerPort = await freePort();
-		if (this.opts.mode === 'queue') this.webhookPorts = await Promise.all(Array.from({ length: this.opts.webhookProcesses ?? 0 }, () => freePort()));
+		if (this.opts.mode === 'queue' && !this.webhookPorts.length) this.webhookPorts = await Promise.all(Array.from({ length: this.opts.webhookProcesses ?? 0 }, () => freePort()));
 		this.spawnN8n(['start'], 'main');
 		// Readiness, not liveness: n8n answers /healthz before its database and webhooks are ready.
 		await this.waitHealthy(`${this.url}/healthz/readiness`, 240_000);
@@ -415,6 +418,12 @@ export class N8n {
 				p.once('exit', () => (clearTimeout(t), r()));
 			});
 		}
+		this.procs = [];
+	}
+
+	/** Every n8n process killed at once (SIGKILL: a power cut, the OOM killer), nothing finished; `start()` brings them back. */
+	crash(): void {
+		for (const p of this.procs) if (p.exitCode === null) p.kill('SIGKILL');
 		this.procs = [];
 	}
 

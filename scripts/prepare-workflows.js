@@ -17,13 +17,18 @@
  * Alert workflow's own destination are set to this install's ops inbox (the
  * shipped files name a placeholder address, never a machine's port).
  *
- *   node scripts/prepare-workflows.js [--ops-alert-url URL] [--site-origin ORIGIN] <workflows dir> <output dir> [existing ids JSON]
+ * With --sweep-seconds, the Calendar Sweep runs this often instead of every 5 minutes, and a failed
+ * booking is first retried after as long (the test harness sweeps every few seconds so faults converge
+ * quickly; a clinic keeps the shipped interval and back-off).
+ *
+ *   node scripts/prepare-workflows.js [--ops-alert-url URL] [--site-origin ORIGIN] [--sweep-seconds N] <workflows dir> <output dir> [existing ids JSON]
  */
 const { randomUUID } = require('crypto');
 const fs = require('fs');
 const path = require('path');
 
 const ERROR_WORKFLOW = 'ErrorAlertWf0001';
+const SWEEP_WORKFLOW = 'CalendarSweepWf1';
 
 // Node types whose URL is derived from the webhook id (no fixed "path" parameter).
 const WEBHOOK_TRIGGERS = /\.(jotFormTrigger|jotFormSubmissionTrigger|stripeTrigger|webhook|formTrigger|calendlyTrigger|graphCalendarTrigger)$/;
@@ -52,6 +57,16 @@ function prepare(inputDir, outputDir, keep = {}, options = {}) {
 			const key = `${wf.id}/${node.name}`;
 			node.webhookId = keep[key] ?? randomUUID();
 			assigned[key] = node.webhookId;
+		}
+		if (options.sweepSeconds) {
+			for (const node of wf.nodes ?? []) {
+				if (wf.id !== SWEEP_WORKFLOW || node.type !== 'n8n-nodes-base.scheduleTrigger') continue;
+				node.parameters.rule = { interval: [{ field: 'seconds', secondsInterval: options.sweepSeconds }] };
+				// The settle time stays below the interval, so a fresh change is looked at again by the very next sweep.
+			}
+			for (const node of wf.nodes ?? []) if (wf.id === SWEEP_WORKFLOW && node.type.endsWith('.graphCalendarSweep')) node.parameters.settleSeconds = Math.min(node.parameters.settleSeconds ?? 60, Math.max(1, Math.floor(options.sweepSeconds / 2)));
+			// A failed booking's first retry waits one sweep interval (doubling from there), not 5 minutes.
+			for (const node of wf.nodes ?? []) if (node.parameters?.operation === 'recordOutcome' && node.parameters.outcome === 'failed') node.parameters.backoffMinutes = options.sweepSeconds / 60;
 		}
 		if (options.opsAlertUrl) {
 			for (const node of wf.nodes ?? []) {
@@ -85,6 +100,15 @@ if (require.main === module) {
 		args.splice(site, 2);
 		if (!/^https?:\/\/[^/\s]+$/.test(options.siteOrigin ?? '')) {
 			console.error('--site-origin needs an origin such as https://www.clinic.example');
+			process.exit(2);
+		}
+	}
+	const sweep = args.indexOf('--sweep-seconds');
+	if (sweep >= 0) {
+		options.sweepSeconds = Number(args[sweep + 1]);
+		args.splice(sweep, 2);
+		if (!Number.isInteger(options.sweepSeconds) || options.sweepSeconds < 1) {
+			console.error('--sweep-seconds needs a whole number of seconds');
 			process.exit(2);
 		}
 	}

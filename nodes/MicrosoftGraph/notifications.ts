@@ -4,15 +4,14 @@
  * too many changed at once or Graph reports `missed`, and acts on lifecycle notifications.
  */
 import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
-import { Limiter } from '../../lib/concurrency';
 import { clientStateFor, mailboxOfResource, planFetches, subscriptionResource, type DistinctChange, type Notification } from '../../lib/sources/graph';
 import { createSubscriptions, errorMessage, expiryIn, type SubscriptionSpec } from './subscriptions';
 import { deletion, firstTime, triggerState, type EmittedChange } from './seenState';
 import { mailboxFor, recordMailbox } from './mailboxes';
+import { deltaStart, readDelta, readEvent } from './reads';
 import { graphBaseUrl, graphCredentials, graphError, graphHttp } from './transport';
 
-/** What a booking is read from, and what says an entry is not one (a private, all-day or recurring entry, a free slot). */
-export const EVENT_SELECT = 'id,iCalUId,changeKey,subject,start,end,organizer,attendees,body,bodyPreview,location,isCancelled,lastModifiedDateTime,sensitivity,isAllDay,type,seriesMasterId,showAs';
+export { EVENT_SELECT } from './reads';
 
 /**
  * The clientState each workflow expects, kept for a minute so a burst of notifications is
@@ -57,25 +56,6 @@ export async function subscribe(ctx: IHookFunctions | IWebhookFunctions, specs: 
 	return failed;
 }
 
-/**
- * Graph reads from this process's notification webhooks, at most this many at once whatever the number
- * of POSTs in flight: a calendar import must not open hundreds of connections and starve n8n's own work.
- */
-const graphReads = new Limiter(8);
-
-/**
- * Outlook allows an app 4 concurrent requests per mailbox (Graph throttling limits, "Outlook service
- * limits"); a fifth is refused 429 MailboxConcurrency. Reads of one calendar queue here instead.
- */
-const MAILBOX_CONCURRENCY = 4;
-const mailboxReads = new Map<string, Limiter>();
-/** One Graph read of a mailbox: its mailbox slot first, then one of the 8, so a read waiting on a busy calendar holds none of the 8. */
-function readMailbox<T>(mailbox: string, task: () => Promise<T>): Promise<T> {
-	let limiter = mailboxReads.get(mailbox);
-	if (!limiter) mailboxReads.set(mailbox, (limiter = new Limiter(MAILBOX_CONCURRENCY)));
-	return limiter.run(() => graphReads.run(task));
-}
-
 /** Each distinct change read from Graph: new versions, deletions, failed reads (kept for replay), catch-ups. */
 export async function fetchChanges(ctx: IWebhookFunctions, notified: DistinctChange[]): Promise<EmittedChange[]> {
 	const base = `${await graphBaseUrl(ctx)}/v1.0`;
@@ -86,7 +66,7 @@ export async function fetchChanges(ctx: IWebhookFunctions, notified: DistinctCha
 	const changes = notified.filter((c) => users.get(c.user)).map((c) => ({ ...c, user: users.get(c.user)! }));
 	const plan = planFetches(changes, Number(ctx.getNodeParameter('maxFetchesPerPost', 50)));
 	const fetched = await Promise.all(plan.fetch.map(async (c): Promise<EmittedChange | undefined> => {
-		const res = await readMailbox(c.user, () => graphHttp(ctx, 'GET', `${base}/users/${encodeURIComponent(c.user)}/events/${encodeURIComponent(c.eventId)}?$select=${EVENT_SELECT}`));
+		const res = await readEvent(ctx, base, c.user, c.eventId);
 		if (res.status === 404) return deletion(ctx, c.user, c.eventId, c.subscriptionId);
 		if (res.status >= 400) {
 			// Graph already has its 202: keep the ids so the failure is visible and can be replayed.
@@ -113,30 +93,19 @@ export async function resync(ctx: IWebhookFunctions, mailbox: string): Promise<E
 	const base = `${await graphBaseUrl(ctx)}/v1.0`;
 	const daysBack = Number(ctx.getNodeParameter('resyncDaysBack', 7));
 	const daysAhead = Number(ctx.getNodeParameter('resyncDaysAhead', 365));
-	let url =
-		st.deltaLinks[mailbox] ??
-		`${base}/users/${encodeURIComponent(mailbox)}/calendarView/delta?startDateTime=${new Date(Date.now() - daysBack * 86_400_000).toISOString()}&endDateTime=${new Date(Date.now() + daysAhead * 86_400_000).toISOString()}`;
+	const read = await readDelta(ctx, mailbox, st.deltaLinks[mailbox] ?? deltaStart(base, mailbox, daysBack, daysAhead));
+	if (!read.ok) throw graphError(ctx, read.response, `catching up ${mailbox.split('@')[1] ?? 'a'} calendar`);
 	const emitted: EmittedChange[] = [];
-	for (let page = 0; page < 200; page++) {
-		// nextLink and deltaLink are absolute URLs: read as given.
-		const answer = await readMailbox(mailbox, () => graphHttp(ctx, 'GET', url));
-		if (answer.status >= 400) throw graphError(ctx, answer, `catching up ${mailbox.split('@')[1] ?? 'a'} calendar`);
-		const res = answer.body as { value?: IDataObject[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
-		for (const ev of res.value ?? []) {
-			if (ev['@removed']) {
-				const d = deletion(ctx, mailbox, String(ev.id));
-				if (d) emitted.push({ ...d, resync: true });
-				continue;
-			}
-			const kind = firstTime(ctx, mailbox, ev);
-			if (kind) emitted.push({ changeType: kind, mailbox, eventId: String(ev.id), event: ev, resync: true });
+	for (const ev of read.events) {
+		if (ev['@removed']) {
+			const d = deletion(ctx, mailbox, String(ev.id));
+			if (d) emitted.push({ ...d, resync: true });
+			continue;
 		}
-		if (res['@odata.nextLink']) url = res['@odata.nextLink'];
-		else {
-			if (res['@odata.deltaLink']) st.deltaLinks[mailbox] = res['@odata.deltaLink'];
-			break;
-		}
+		const kind = firstTime(ctx, mailbox, ev);
+		if (kind) emitted.push({ changeType: kind, mailbox, eventId: String(ev.id), event: ev, resync: true });
 	}
+	if (read.deltaLink) st.deltaLinks[mailbox] = read.deltaLink;
 	return emitted;
 }
 

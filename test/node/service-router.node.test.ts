@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { ServiceRouter } from '../../nodes/ServiceRouter/ServiceRouter.node';
 import { outputRows } from '../../nodes/ServiceRouter/actions/outputs';
 import { FORM_TYPES } from '../../lib/catalog/facts';
+import { DEFAULT_RETRY } from '../../lib/ledger/ledger';
 import { JotFormSubmissionsApi } from '../../credentials/JotFormSubmissionsApi.credentials';
 import { JOTFORM_API_KEY, JotFormSandbox } from '../../sandbox/services';
 import { registerCredential, registerNode, runNode, setCredentials } from '../helpers/n8n';
@@ -23,10 +24,11 @@ const outputsOf = (operation: string, extra: IDataObject = {}) => {
 	return (new Function('$parameter', `return ${expr}`)({ operation, ...extra }) as Array<{ displayName: string }>).map((o) => o.displayName);
 };
 
-test('the canvas shows one output per service plus Free Consultation, Cancellation, Unrouted and Not a Booking; per form type for forms', () => {
+test('the canvas shows one output per service plus Free Consultation, Cancellation, Unrouted, Not a Booking and Retry Later; per form type for forms; Continue and Ledger Row for Record Outcome', () => {
 	expect(outputsOf('routeBooking', { serviceOutputs: 'alternative-medicine, gaps-coaching, weight-loss, counseling, equine-therapy' })).toEqual([
-		'alternative-medicine', 'gaps-coaching', 'weight-loss', 'counseling', 'equine-therapy', 'Free Consultation', 'Cancellation', 'Unrouted', 'Not a Booking',
+		'alternative-medicine', 'gaps-coaching', 'weight-loss', 'counseling', 'equine-therapy', 'Free Consultation', 'Cancellation', 'Unrouted', 'Not a Booking', 'Retry Later',
 	]);
+	expect(outputsOf('recordOutcome')).toEqual(['Continue', 'Ledger Row']);
 	expect(outputsOf('routeForm')).toEqual(['Mini Intake', 'Medical History', 'GAPS Assessment', 'Weight Loss', 'Mental Health', 'Equine Therapy', 'Waitlist', 'Unrouted']);
 	expect(outputsOf('matchPayment')).toEqual(['Main', 'Unrouted']);
 	expect(outputsOf('listPractitioners')).toEqual(['Main', 'Unrouted', 'Not Modified']);
@@ -44,6 +46,7 @@ test('the canvas and execute read one outputs table: every operation fills exact
 		{ operation: 'routeForm' },
 		{ operation: 'routeBooking', serviceOutputs: 'gaps-coaching, counseling' },
 		{ operation: 'routeBooking', serviceOutputs: '' },
+		{ operation: 'recordOutcome', outcome: 'booked', ledgerEntry: '' },
 	];
 	for (const p of variants) expect({ p, labels: outputsOf(String(p.operation), p) }).toEqual({ p, labels: outputRows(p).map((r) => r.label) });
 	// Route Form's outputs are the form types, in the catalog's order, then Unrouted.
@@ -58,10 +61,10 @@ test('the canvas and execute read one outputs table: every operation fills exact
 test('Service Outputs: version 1 keeps its five service keys by default; from 1.1 a new node names none until ops list theirs', async () => {
 	const event = graphEvent({ subject: 'Counseling follow-up', mailbox: 'counselor1@clinic.example' });
 	const v1 = await runNode({ type: 'serviceRouter', parameters: { operation: 'routeBooking', catalog: '={{ $json.catalog }}' } }, [{ catalog, ...event }]);
-	expect(v1.outputs.length).toBe(9);
+	expect(v1.outputs.length).toBe(10);
 	expect(v1.outputs[3]).toHaveLength(1);
 	const v11 = await runNode({ type: 'serviceRouter', typeVersion: 1.1, parameters: { operation: 'routeBooking', catalog: '={{ $json.catalog }}' } }, [{ catalog, ...event }]);
-	expect(v11.outputs.length).toBe(4);
+	expect(v11.outputs.length).toBe(5);
 	expect(v11.outputs[2][0].json).toMatchObject({ reason: 'no_output_for_service' });
 	expect(new ServiceRouter().description.defaultVersion).toBe(1.1);
 });
@@ -121,7 +124,7 @@ test('node subtitles read as words', () => {
 
 test('Route Booking sends each booking to its service output, unrouted ones with a reason, deletions to Cancellation, private entries to Not a Booking', async () => {
 	const items: IDataObject[] = [
-		{ changeType: 'created', mailbox: 'dr.dia@clinic.example', event: graphEvent({ subject: 'Weight Loss Follow-up', mailbox: 'dr.dia@clinic.example' }), catalog },
+		{ changeType: 'created', mailbox: 'dr.dia@clinic.example', event: { ...graphEvent({ subject: 'Weight Loss Follow-up', mailbox: 'dr.dia@clinic.example' }), changeKey: 'ck-weight-1' }, catalog },
 		{ changeType: 'created', mailbox: 'dr.dia@clinic.example', event: graphEvent({ subject: 'Alternative Medicine Follow-up', mailbox: 'dr.dia@clinic.example' }), catalog },
 		{ changeType: 'created', mailbox: 'consultant@clinic.example', event: graphEvent({ subject: 'Free Initial Consultation - GAPS', mailbox: 'consultant@clinic.example' }), catalog },
 		{ changeType: 'created', mailbox: 'dr.dia@clinic.example', event: graphEvent({ subject: 'Lunch', mailbox: 'dr.dia@clinic.example' }), catalog },
@@ -137,8 +140,12 @@ test('Route Booking sends each booking to its service output, unrouted ones with
 	expect(free[0].json).toMatchObject({ kind: 'freeConsultation', service: 'gaps-coaching', practitioner: 'consultant' });
 	expect(unrouted[0].json).toMatchObject({ reason: 'ambiguous_service', input: { mailbox: 'dr.dia@clinic.example' } });
 	expect(unrouted[0].json.input).not.toHaveProperty('catalog');
-	expect(cancellation[0].json).toEqual({ changeType: 'deleted', eventId: 'AAMk-deleted', mailbox: 'ramona@clinic.example', practitioner: 'ramona', providerId: 'a1000000-0000-4000-8000-000000000005', timeZone: 'Australia/Sydney' });
-	expect(notBooking.map((i) => i.json)).toEqual([{ reason: 'not_a_booking', eventId: expect.any(String), practitioner: 'dr-dia' }]);
+	// Each calendar change carries its ledger entry, for the Record Outcome step that finishes it.
+	const ledger = { key: 'ramona@clinic.example/AAMk-deleted', mailbox: 'ramona@clinic.example', eventId: 'AAMk-deleted', version: 'deleted', attempt: 1 };
+	expect(cancellation[0].json).toEqual({ changeType: 'deleted', eventId: 'AAMk-deleted', mailbox: 'ramona@clinic.example', practitioner: 'ramona', providerId: 'a1000000-0000-4000-8000-000000000005', timeZone: 'Australia/Sydney', ledger });
+	expect(notBooking.map((i) => i.json)).toEqual([{ reason: 'not_a_booking', eventId: expect.any(String), practitioner: 'dr-dia', ledger: expect.objectContaining({ mailbox: 'dr.dia@clinic.example', attempt: 1 }) }]);
+	expect(weight[0].json.ledger).toMatchObject({ mailbox: 'dr.dia@clinic.example', eventId: (items[0].event as IDataObject).id, version: 'ck-weight-1', attempt: 1 });
+	expect(unrouted[0].json.ledger).toMatchObject({ mailbox: 'dr.dia@clinic.example' });
 	expect(notBooking[0].pairedItem).toEqual({ item: 6 });
 	expect(unrouted).toHaveLength(1);
 	expect(gaps[0].json).toMatchObject({ source: 'calendly', practitioner: 'ramona' });
@@ -279,4 +286,40 @@ test('Website Widget serves the built widget with the clinic’s contact in fron
 	hostile.clinic.name = '</script><script>alert(1)</script>';
 	const h = await router({ operation: 'websiteWidget', catalog: '={{ $json.catalog }}' }, [{ headers: {}, catalog: hostile }]);
 	expect(String(h.outputs[0][0].json.script).split('\n')[0]).not.toContain('</script>');
+});
+
+describe('Record Outcome', () => {
+	const ledger = { key: 'nurse@clinic.example/AAMk1', mailbox: 'nurse@clinic.example', eventId: 'AAMk1', version: 'ck-1', attempt: 1 };
+
+	test('a booked item goes on unchanged, and its ledger row says the version is done, with the appointment id and no patient data', async () => {
+		const item = { id: 'appt-9', patient: { firstName: 'Ana', email: 'ana@example.com' }, ledger };
+		const r = await runNode({ type: 'serviceRouter', typeVersion: 1.1, parameters: { operation: 'recordOutcome', outcome: 'booked', ledgerEntry: '={{ $json.ledger }}' } }, [item]);
+		expect(r.error).toBeUndefined();
+		const [main, rows] = r.outputs;
+		expect(main.map((i) => i.json)).toEqual([item]);
+		expect(rows[0].json).toMatchObject({ key: ledger.key, eventId: 'AAMk1', version: 'ck-1', doneVersion: 'ck-1', state: 'done', outcome: 'booked', appointmentId: 'appt-9', attempts: 1 });
+		expect(rows[0].pairedItem).toEqual({ item: 0 });
+		expect(JSON.stringify(rows[0].json)).not.toMatch(/Ana|ana@example/);
+	});
+
+	test('a failure is kept for the sweep with its next attempt, and the item says so; the last attempt gives up; an item without an entry gets no row', async () => {
+		const failing = [{ error: 'MediRecords answered 503', ledger }, { error: 'MediRecords answered 503', ledger: { ...ledger, attempt: 6 } }, { error: 'no entry' }];
+		const r = await runNode({ type: 'serviceRouter', typeVersion: 1.1, parameters: { operation: 'recordOutcome', outcome: 'failed', ledgerEntry: '={{ $json.ledger }}', reason: '={{ $json.error }}' } }, failing);
+		expect(r.error).toBeUndefined();
+		const [main, rows] = r.outputs;
+		expect(rows.map((i) => [i.json.state, i.json.attempts, i.json.reason])).toEqual([
+			['failed', 1, 'MediRecords answered 503'],
+			['given_up', 6, 'MediRecords answered 503'],
+		]);
+		expect(rows[0].json).not.toHaveProperty('doneVersion');
+		expect(Date.parse(String(rows[0].json.nextAttemptAt)) - Date.now()).toBeGreaterThan(4 * 60_000);
+		expect(main.map((i) => (i.json.retry as IDataObject | undefined)?.givenUp)).toEqual([false, true, undefined]);
+	});
+
+	test('its retry defaults are the ledger’s own', () => {
+		const props = new ServiceRouter().description.properties;
+		const def = (name: string) => props.find((p) => p.name === name)!.default;
+		expect(def('maxAttempts')).toBe(DEFAULT_RETRY.maxAttempts);
+		expect(def('backoffMinutes')).toBe(DEFAULT_RETRY.backoffMs / 60_000);
+	});
 });

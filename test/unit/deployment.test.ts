@@ -218,10 +218,10 @@ describe('scale-out', () => {
 });
 
 describe('shipped workflows', () => {
-	const files = ['booking-processor', 'form-processor', 'launch-service', 'payments', 'subscription-upkeep', 'service-calendars-endpoint', 'service-catalog', 'error-alert', 'waitlist-confirmation'];
+	const files = ['booking-processor', 'calendar-sweep', 'form-processor', 'launch-service', 'payments', 'subscription-upkeep', 'service-calendars-endpoint', 'service-catalog', 'error-alert', 'waitlist-confirmation'];
 	const wf = (f: string) => JSON.parse(read(`workflows/${f}.json`)) as { id: string; settings: Record<string, string>; nodes: Array<{ name: string; type: string; parameters: Record<string, unknown> }>; connections: Record<string, unknown> };
 
-	test('all nine exist (and nothing else), use the package name for our nodes, and name the Error Alert workflow', () => {
+	test('all ten exist (and nothing else), use the package name for our nodes, and name the Error Alert workflow', () => {
 		expect(readdirSync(path.join(ROOT, 'workflows')).sort()).toEqual(files.map((f) => `${f}.json`).sort());
 		for (const f of files) {
 			const w = wf(f);
@@ -248,7 +248,7 @@ describe('shipped workflows', () => {
 
 	test('the ops webhooks need the key, and the waitlist link is signed with the Crypto credential on both sides', () => {
 		const keyed = files.flatMap((f) => wf(f).nodes.filter((n) => n.type === 'n8n-nodes-base.webhook' && n.parameters.authentication === 'headerAuth').map((n) => n.parameters.path));
-		expect(keyed.sort()).toEqual(['graph-upkeep', 'launch-service']);
+		expect(keyed.sort()).toEqual(['calendar-sweep', 'graph-upkeep', 'launch-service']);
 		// n8n answers every preflight with some origin: for the keyed webhooks it names one no browser has.
 		for (const f of files) for (const n of wf(f).nodes.filter((x) => x.parameters.authentication === 'headerAuth')) expect((n.parameters.options as { allowedOrigins?: string }).allowedOrigins).toBe('https://no-browser.invalid');
 		const signers = ['form-processor', 'waitlist-confirmation'].map((f) => wf(f).nodes.find((n) => n.type === 'n8n-nodes-base.crypto')!.parameters);
@@ -271,11 +271,12 @@ describe('shipped workflows', () => {
 		const entries = wf('service-catalog').nodes.filter((n) => n.type.endsWith('.catalogEntry') && n.parameters.operation === 'service').map((n) => n.parameters as { key?: string; name?: string });
 		const names = new Map([...(clinic.services?.values ?? []), ...entries].map((e) => [e.key, e.name]));
 		const wires = branches(booking, 'Route Booking');
-		expect(wires).toHaveLength(keys.length + 4);
+		expect(wires).toHaveLength(keys.length + 5);
 		keys.forEach((k, i) => expect({ k, next: wires[i][0] }).toEqual({ k, next: names.get(k) }));
 	});
 
-	test('no workflow stores successful executions on its own (the instance setting decides, for patient data)', () => {
-		for (const f of files) expect(wf(f).settings.saveDataSuccessExecution).toBeUndefined();
+	test('no workflow stores more successful executions than the instance setting says (for patient data); the sweep stores none of its own', () => {
+		for (const f of files) expect([undefined, 'none']).toContain(wf(f).settings.saveDataSuccessExecution);
+		expect(wf('calendar-sweep').settings.saveDataSuccessExecution).toBe('none');
 	});
 });

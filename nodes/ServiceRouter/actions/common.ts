@@ -27,7 +27,7 @@ export const catalogParameter: INodeProperties = {
 	type: 'json',
 	default: '={{ $json.catalog }}',
 	description: 'The catalog from the "Load Service Catalog" step (the Service Catalog workflow attaches it to each item)',
-	displayOptions: { hide: { operation: ['defineCatalog'] } },
+	displayOptions: { hide: { operation: ['defineCatalog', 'recordOutcome'] } },
 };
 
 /** The outputs of one run, by name, and what each item came to (for the executions list). */
@@ -55,8 +55,8 @@ export class Outputs {
 	}
 
 	/** To Unrouted with a reason ops can act on; the input goes along without the catalog. */
-	unrouted(item: number, reason: string, detail: string, input: IDataObject): void {
-		this.put('unrouted', { reason, detail, operation: this.operation, input: omit(input, 'catalog') }, item);
+	unrouted(item: number, reason: string, detail: string, input: IDataObject, extra: IDataObject = {}): void {
+		this.put('unrouted', { reason, detail, operation: this.operation, input: omit(input, 'catalog'), ...extra }, item);
 		this.notes.push({ outcome: `unrouted: ${reason}` });
 	}
 

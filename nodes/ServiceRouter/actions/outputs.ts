@@ -24,7 +24,8 @@ export const OUTPUT_TABLE = {
 	websiteWidget: [MAIN, UNROUTED, NOT_MODIFIED],
 	matchPayment: [MAIN, UNROUTED],
 	matchPaymentBookings: [MAIN],
-	routeBooking: [row('freeConsultation', 'Free Consultation'), row('cancellation', 'Cancellation'), UNROUTED, row('notBooking', 'Not a Booking')],
+	routeBooking: [row('freeConsultation', 'Free Consultation'), row('cancellation', 'Cancellation'), UNROUTED, row('notBooking', 'Not a Booking'), row('retryLater', 'Retry Later')],
+	recordOutcome: [row('main', 'Continue'), row('ledger', 'Ledger Row')],
 	routeForm: [...FORM_TYPES.map((t) => row(t, FORM_TYPE_NAMES[t].label)), UNROUTED],
 } satisfies Record<string, OutputRow[]>;
 

@@ -4,6 +4,7 @@
  * The rules themselves (what is a booking, which service and kind) live in lib/sources/booking.ts.
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { entryOf } from '../../../lib/ledger/ledger';
 import { routeCalendarChange } from '../../../lib/sources/booking';
 import { recordFirstTime } from '../../shared/dedupe';
 import { eachItem, showFor, type Operation, type Outputs } from './common';
@@ -55,7 +56,8 @@ export function eventVersionKey(json: IDataObject): string | undefined {
 export async function execute(ctx: IExecuteFunctions, out: Outputs): Promise<void> {
 	// Event versions already routed (by any n8n process) are dropped before routing.
 	const versionKeys = ctx.getInputData().map((item) => eventVersionKey(item.json));
-	const fresh = ctx.getNodeParameter('eventVersionOnce', 0, true) === true ? await recordFirstTime(ctx, [...new Set(versionKeys.filter((k): k is string => k !== undefined))], 5_000) : undefined;
+	const distinct = [...new Set(versionKeys.filter((k): k is string => k !== undefined))];
+	const fresh = ctx.getNodeParameter('eventVersionOnce', 0, true) === true ? await recordFirstTime(ctx, distinct, 5_000) : undefined;
 	const alreadyRouted = (i: number) => {
 		const key = versionKeys[i];
 		if (!fresh || key === undefined) return false;
@@ -71,19 +73,27 @@ export async function execute(ctx: IExecuteFunctions, out: Outputs): Promise<voi
 		ctx,
 		out,
 		(i, catalog, payload, input) => {
+			// Each calendar change carries its ledger entry, for the Record Outcome step that finishes it.
+			const entry = entryOf(payload);
+			const ledger = entry ? { ledger: entry as unknown as IDataObject } : {};
+			if (payload.changeType === 'fetchFailed') {
+				out.put('retryLater', { reason: 'calendar_read_failed', detail: `Microsoft Graph answered ${String(payload.status ?? 'nothing')} when the event was read; the calendar sweep reads it again.`, eventId: payload.eventId ?? null, ...ledger }, i);
+				out.notes.push({ outcome: 'retry later: calendar read failed' });
+				return;
+			}
 			const change = routeCalendarChange(catalog, payload);
 			if (change.route === 'cancellation') {
-				out.put('cancellation', change.value as unknown as IDataObject, i);
+				out.put('cancellation', { ...(change.value as unknown as IDataObject), ...ledger }, i);
 				out.notes.push({ practitioner: change.value.practitioner, kind: 'cancellation', outcome: 'cancellation' });
 			} else if (change.route === 'ignored') {
-				out.put('notBooking', change.value as unknown as IDataObject, i);
+				out.put('notBooking', { ...(change.value as unknown as IDataObject), ...ledger }, i);
 				out.notes.push({ practitioner: change.value.practitioner, outcome: 'not a booking' });
-			} else if (change.route === 'unrouted') out.unrouted(i, change.reason, change.detail, input);
+			} else if (change.route === 'unrouted') out.unrouted(i, change.reason, change.detail, input, ledger);
 			else {
 				const name = change.value.kind === 'freeConsultation' ? 'freeConsultation' : change.value.service;
-				if (!out.has(name)) out.unrouted(i, 'no_output_for_service', `Service "${name}" has no output on this node. Add it to Service Outputs.`, input);
+				if (!out.has(name)) out.unrouted(i, 'no_output_for_service', `Service "${name}" has no output on this node. Add it to Service Outputs.`, input, ledger);
 				else {
-					out.put(name, { ...(change.value as unknown as IDataObject), changeType: payload.changeType ?? 'created' }, i);
+					out.put(name, { ...(change.value as unknown as IDataObject), changeType: payload.changeType ?? 'created', ...ledger }, i);
 					out.notes.push({ service: change.value.service, practitioner: change.value.practitioner, kind: change.value.kind, outcome: 'routed' });
 				}
 			}

@@ -5,13 +5,14 @@ import { catalogParameter, ifNoneMatchParameter, Outputs, type Operation } from 
 import * as defineCatalog from './defineCatalog.operation';
 import * as listPractitioners from './listPractitioners.operation';
 import * as matchPayment from './matchPayment.operation';
+import * as recordOutcome from './recordOutcome.operation';
 import * as routeBooking from './routeBooking.operation';
 import * as routeForm from './routeForm.operation';
 import * as websiteWidget from './websiteWidget.operation';
 import { outputRows } from './outputs';
 
 /** In the order of the Operation list. */
-const OPERATIONS: Operation[] = [defineCatalog, listPractitioners, matchPayment, routeBooking, routeForm, websiteWidget];
+const OPERATIONS: Operation[] = [defineCatalog, listPractitioners, matchPayment, recordOutcome, routeBooking, routeForm, websiteWidget];
 const BY_NAME = new Map(OPERATIONS.map((op) => [op.option.value, op]));
 
 /** Canvas subtitles, in words, by operation. */
@@ -33,6 +34,7 @@ export const properties: INodeProperties[] = [
 	...listPractitioners.description,
 	...matchPayment.description,
 	ifNoneMatchParameter('listPractitioners', 'websiteWidget'),
+	...recordOutcome.description,
 	...routeForm.description,
 	...websiteWidget.description,
 ];

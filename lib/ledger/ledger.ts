@@ -1,0 +1,146 @@
+/**
+ * The booking ledger: one row per calendar event (mailbox + Graph event id) saying which version of it
+ * MediRecords reflects, what came of it, and when a failed attempt is tried again. No patient data: ids,
+ * change keys, outcomes and reason codes only. The rows live in n8n's data table "Booking Ledger" (written
+ * by n8n's Data Table node in the Booking processor); which versions are done is also kept in n8n's
+ * deduplication store, which Route Booking reads. This module decides what a row says.
+ *
+ * A row is
+ * - done:     `doneVersion` is reflected in MediRecords (booked, rescheduled, cancelled, not a booking, needs a person);
+ * - failed:   the last attempt failed; the calendar sweep reads the event again and re-drives it at `nextAttemptAt`;
+ * - given_up: it failed `maxAttempts` times; ops were told once; a new Outlook version, or a person, re-drives it.
+ * A version that is not done and has no row (an execution cut off by a crash) comes back in the sweep's delta.
+ */
+
+export type LedgerState = 'done' | 'failed' | 'given_up';
+export type LedgerOutcome = 'booked' | 'cancelled' | 'not_a_booking' | 'needs_attention' | 'failed' | 'given_up' | '';
+
+/** What Route Booking hands along with each item, so the step that finishes it can write its row. */
+export interface LedgerEntry {
+	key: string;
+	mailbox: string;
+	eventId: string;
+	/** The Outlook version being worked on: its change key, 'deleted', or '' when the read failed. */
+	version: string;
+	/** Which attempt this is: 1 for a notification, the row's attempts + 1 when the sweep re-drives it. */
+	attempt: number;
+}
+
+/** One row of the Booking Ledger data table (dates as ISO text, as n8n's Data Table node writes them). */
+export interface LedgerRow {
+	key: string;
+	mailbox: string;
+	eventId: string;
+	version: string;
+	doneVersion: string;
+	state: LedgerState;
+	outcome: LedgerOutcome;
+	reason: string;
+	appointmentId: string;
+	attempts: number;
+	nextAttemptAt: string | null;
+	recordedAt: string;
+}
+
+export interface RetrySettings {
+	/** The first retry waits this long; each further one twice as long, up to `maxBackoffMs`. */
+	backoffMs: number;
+	maxBackoffMs: number;
+	/** Failed attempts before the ledger gives up and ops are told. */
+	maxAttempts: number;
+}
+
+export const DEFAULT_RETRY: RetrySettings = { backoffMs: 5 * 60_000, maxBackoffMs: 60 * 60_000, maxAttempts: 6 };
+
+/** The ledger key of an event: its mailbox and Graph id. */
+export function ledgerKey(mailbox: string, eventId: string): string {
+	return `${mailbox.trim().toLowerCase()}/${eventId}`;
+}
+
+/** The version of a calendar change as the trigger and the sweep emit it ('' for a read that failed). */
+export function changeVersion(change: { changeType?: unknown; event?: unknown }): string {
+	if (change.changeType === 'deleted') return 'deleted';
+	if (change.changeType === 'fetchFailed') return '';
+	const event = (change.event ?? {}) as { changeKey?: unknown; lastModifiedDateTime?: unknown };
+	const v = event.changeKey ?? event.lastModifiedDateTime;
+	return typeof v === 'string' ? v : '';
+}
+
+/** The entry of a trigger or sweep item; undefined for items that are not calendar changes (a Calendly body). */
+export function entryOf(item: { changeType?: unknown; mailbox?: unknown; eventId?: unknown; event?: unknown; attempt?: unknown }): LedgerEntry | undefined {
+	const event = (item.event ?? {}) as { id?: unknown };
+	const eventId = typeof item.eventId === 'string' && item.eventId ? item.eventId : typeof event.id === 'string' ? event.id : '';
+	const mailbox = typeof item.mailbox === 'string' ? item.mailbox.trim().toLowerCase() : '';
+	if (!eventId || !mailbox) return undefined;
+	const attempt = Number(item.attempt);
+	return { key: ledgerKey(mailbox, eventId), mailbox, eventId, version: changeVersion(item), attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 1 };
+}
+
+/** The back-off after failed attempt number `attempt`. */
+export function backoff(attempt: number, s: RetrySettings): number {
+	return Math.min(s.maxBackoffMs, s.backoffMs * 2 ** Math.max(0, attempt - 1));
+}
+
+/** Reasons are codes or our own messages; kept short, one line. */
+export function clipReason(reason: unknown): string {
+	return String(reason ?? '').replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+/** The row once the work on `entry` succeeded (or reached a person): that version is done. */
+export type DoneOutcome = 'booked' | 'cancelled' | 'not_a_booking' | 'needs_attention';
+
+export function doneRow(entry: LedgerEntry, outcome: DoneOutcome, appointmentId: string, reason: string, now: number): LedgerRow {
+	return { key: entry.key, mailbox: entry.mailbox, eventId: entry.eventId, version: entry.version, doneVersion: entry.version, state: 'done', outcome, reason: clipReason(reason), appointmentId, attempts: entry.attempt, nextAttemptAt: null, recordedAt: new Date(now).toISOString() };
+}
+
+/**
+ * The row once attempt `entry.attempt` failed: retried after the back-off, or given up after `maxAttempts`.
+ * `doneVersion` is left out: whatever MediRecords reflected before still stands.
+ */
+export function failedRow(entry: LedgerEntry, reason: string, now: number, s: RetrySettings): Omit<LedgerRow, 'doneVersion'> {
+	const givenUp = entry.attempt >= s.maxAttempts;
+	return {
+		key: entry.key,
+		mailbox: entry.mailbox,
+		eventId: entry.eventId,
+		version: entry.version,
+		state: givenUp ? 'given_up' : 'failed',
+		outcome: givenUp ? 'given_up' : 'failed',
+		reason: clipReason(reason),
+		appointmentId: '',
+		attempts: entry.attempt,
+		nextAttemptAt: givenUp ? null : new Date(now + backoff(entry.attempt, s)).toISOString(),
+		recordedAt: new Date(now).toISOString(),
+	};
+}
+
+/** A row as n8n's Data Table node returns it (numbers and dates may come back as text). */
+export function readRow(r: Record<string, unknown>): LedgerRow {
+	const text = (v: unknown) => (v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : String(v));
+	return {
+		key: text(r.key),
+		mailbox: text(r.mailbox),
+		eventId: text(r.eventId),
+		version: text(r.version),
+		doneVersion: text(r.doneVersion),
+		state: (text(r.state) || 'done') as LedgerState,
+		outcome: text(r.outcome) as LedgerOutcome,
+		reason: text(r.reason),
+		appointmentId: text(r.appointmentId),
+		attempts: Number(r.attempts ?? 0) || 0,
+		nextAttemptAt: text(r.nextAttemptAt) || null,
+		recordedAt: text(r.recordedAt),
+	};
+}
+
+/** Whether the sweep re-drives this row now: failed rows whose back-off has passed. */
+export function retryDue(row: LedgerRow, now: number): boolean {
+	if (row.state !== 'failed' || !row.mailbox || !row.eventId) return false;
+	const at = row.nextAttemptAt ? Date.parse(row.nextAttemptAt) : 0;
+	return !Number.isFinite(at) || at <= now;
+}
+
+/** Whether a change the sweep read is already reflected in MediRecords by a recent row. */
+export function alreadyDone(row: LedgerRow | undefined, version: string): boolean {
+	return !!row && row.state === 'done' && version !== '' && row.doneVersion === version;
+}

@@ -1,0 +1,96 @@
+/**
+ * Every booking lands exactly once, whatever fails: the shipped workflows in real n8n, with the faults a real
+ * clinic meets (Graph failing or throttling event reads, a delta query failing, MediRecords unavailable, n8n
+ * killed right after acknowledging Graph). Notifications make a booking fast; the Calendar Sweep makes it
+ * certain. Each scenario waits for convergence with a generous bound: no test asserts a duration.
+ *
+ * The sweep runs every SWEEP seconds here (stamped at import; a clinic's runs every 5 minutes).
+ */
+import { APPOINTMENT_TYPES, PRACTITIONERS } from '../../sandbox/seed';
+import { packPackage, N8N_VERSION, OPS_KEY } from '../../local/n8n';
+import { startWorld, stopWorld, waitFor, runUpkeep, type World } from './context';
+import { appointmentsFor, calendlyEvent, newPatient, nextSlot, patientsByEmail, type Booker } from './scenarios';
+import type { GraphEvent } from '../../sandbox/graph';
+
+const MODE = (process.env.E2E_MODE as 'regular' | 'queue') ?? 'regular';
+const SWEEP = 4;
+/** Convergence bound: many sweep intervals, plus n8n's own node retries (5 tries, 5 s apart). */
+const CONVERGE_MS = 150_000;
+let w: World;
+beforeAll(async () => {
+	w = await startWorld(`e2e-faults-${MODE}`, MODE, packPackage(), { sweepSeconds: SWEEP, ...(MODE === 'queue' ? { webhookProcesses: 1 } : {}) });
+	await waitFor('subscriptions for 8 mailboxes', () => w.graph.subscriptions.size === 8, 120_000, 500);
+	await runUpkeep(w);
+	await waitFor('the first sweep to record every calendar', () => calendarSync().length === 8 && calendarSync().every((r) => r.deltaLink), 120_000, 500);
+}, 600_000);
+afterAll(async () => stopWorld(w));
+
+const mailbox = (key: string) => PRACTITIONERS.find((p) => p.key === key)!.mailbox;
+const typeId = (name: string) => APPOINTMENT_TYPES.find((t) => t.name === name)!.id;
+
+function table(name: string, columns: string[]): Array<Record<string, string | number | null>> {
+	const [row] = w.n8n.query(`SELECT id FROM data_table WHERE name = '${name}'`, ['id']);
+	if (!row) return [];
+	const cols = columns.map((c) => `"${c}"`).join(', ');
+	return w.n8n.query(`SELECT ${cols} FROM data_table_user_${String(row[0])}`, columns).map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i]])));
+}
+const ledger = () => table('Booking Ledger', ['key', 'eventId', 'version', 'doneVersion', 'state', 'outcome', 'attempts', 'appointmentId', 'reason']);
+const calendarSync = () => table('Calendar Sync', ['mailbox', 'deltaLink', 'failures', 'error']);
+const ledgerRow = (eventId: string) => ledger().find((r) => r.eventId === eventId);
+
+/** The event as Outlook has it now (the calendars are the truth). */
+const outlookNow = (ev: GraphEvent): GraphEvent => [...w.graph.mailboxes.values()].map((cal) => cal.get(ev.id)).find(Boolean) ?? ev;
+/** Practice-local (Sydney, UTC+11 in January 2027, where the test slots are) wall-clock time of an Outlook UTC time. */
+const practiceTime = (utc: string) => new Date(Date.parse(`${utc.slice(0, 19)}Z`) + 11 * 3_600_000).toISOString().slice(0, 16);
+
+/** Pages: alerts ops must act on (an automatic retry pages nobody). */
+const pages = () => w.alerts.alerts.filter((a) => a.kind === 'workflow_error');
+
+/** Each event booked exactly once, at Outlook's time, for one patient per booker. */
+async function expectBookedOnce(events: GraphEvent[], bookers: Booker[]): Promise<void> {
+	await waitFor(`${events.length} appointments`, () => events.every((ev) => appointmentsFor(w, ev.id).length === 1 && ledgerRow(ev.id)?.state === 'done'), CONVERGE_MS, 250);
+	for (const ev of events) {
+		const appts = appointmentsFor(w, ev.id);
+		expect(appts).toHaveLength(1);
+		expect(appts[0].scheduleTime).toBe(practiceTime(outlookNow(ev).start.dateTime));
+		expect(ledgerRow(ev.id)).toMatchObject({ state: 'done', outcome: 'booked', doneVersion: outlookNow(ev).changeKey });
+	}
+	for (const b of bookers) expect(patientsByEmail(w, b.email)).toHaveLength(1);
+}
+
+function bookMany(n: number, who = 'nurse', eventType = 'Weight Loss Follow-up'): { events: GraphEvent[]; bookers: Booker[] } {
+	const bookers = Array.from({ length: n }, () => newPatient('f'));
+	const events = bookers.map((p) => w.graph.createEvent(mailbox(who), calendlyEvent(mailbox(who), eventType, p, nextSlot())));
+	return { events, bookers };
+}
+
+describe(`every booking lands exactly once, whatever fails, in real n8n ${N8N_VERSION} (${MODE} mode)`, () => {
+	test('a plain booking: booked by its notification, recorded in the Booking Ledger as done with its appointment id; the sweep does not book it again', async () => {
+		const { events, bookers } = bookMany(1, 'ramona', 'GAPS Coaching Follow-up');
+		await expectBookedOnce(events, bookers);
+		const appt = appointmentsFor(w, events[0].id)[0];
+		expect(ledgerRow(events[0].id)).toMatchObject({ appointmentId: String(appt.id), attempts: 1 });
+		expect(appt.appointmentTypeId).toBe(typeId('GAPS Coaching Follow-up'));
+		// Three sweeps later: still one appointment, still attempt 1.
+		const synced = calendarSync().find((r) => r.mailbox === mailbox('ramona'))!.deltaLink;
+		await waitFor('three more sweeps', () => calendarSync().find((r) => r.mailbox === mailbox('ramona'))!.deltaLink !== synced, 60_000, 250);
+		await new Promise((r) => setTimeout(r, 3 * SWEEP * 1000));
+		expect(appointmentsFor(w, events[0].id)).toHaveLength(1);
+		expect(ledgerRow(events[0].id)).toMatchObject({ state: 'done', attempts: 1 });
+		expect(pages()).toEqual([]);
+	});
+
+	test('Graph answers 502 to three event reads: the notifications cannot read them; the sweep books all three, once; nobody is paged', async () => {
+		w.graph.inject({ status: 502, match: '^GET /v1.0/users/[^/]+/events/', times: 3 });
+		const { events, bookers } = bookMany(3);
+		await expectBookedOnce(events, bookers);
+		expect(pages()).toEqual([]);
+	});
+
+	test('a Sweep Now request from ops is accepted with the ops key only', async () => {
+		const denied = await fetch(`${w.n8n.url}/webhook/calendar-sweep`, { method: 'POST' });
+		expect(denied.status).toBe(403);
+		const ok = await fetch(`${w.n8n.url}/webhook/calendar-sweep`, { method: 'POST', headers: { 'X-Ops-Key': OPS_KEY } });
+		expect(ok.status).toBe(200);
+	});
+});
