@@ -67,6 +67,8 @@ function prepare(inputDir, outputDir, keep = {}, options = {}) {
 			for (const node of wf.nodes ?? []) if (wf.id === SWEEP_WORKFLOW && node.type.endsWith('.graphCalendarSweep')) node.parameters.settleSeconds = Math.min(node.parameters.settleSeconds ?? 60, Math.max(1, Math.floor(options.sweepSeconds / 2)));
 			// A failed booking's first retry waits one sweep interval (doubling from there), not 5 minutes.
 			for (const node of wf.nodes ?? []) if (node.parameters?.operation === 'recordOutcome' && node.parameters.outcome === 'failed') node.parameters.backoffMinutes = options.sweepSeconds / 60;
+			// Work a crash cut off is taken up after 90 s instead of 5 minutes: still longer than the slowest booking in the tests.
+			for (const node of wf.nodes ?? []) if ((node.parameters?.operation === 'recordOutcome' && node.parameters.outcome === 'started') || node.type.endsWith('.graphCalendarSweep')) node.parameters.leaseMinutes = 1.5;
 		}
 		if (options.opsAlertUrl) {
 			for (const node of wf.nodes ?? []) {

@@ -6,13 +6,14 @@
  * deduplication store, which Route Booking reads. This module decides what a row says.
  *
  * A row is
+ * - working:  an execution is at it until `claimUntil` (the sweep leaves it alone; a crash lets it lapse);
  * - done:     `doneVersion` is reflected in MediRecords (booked, rescheduled, cancelled, not a booking, needs a person);
  * - failed:   the last attempt failed; the calendar sweep reads the event again and re-drives it at `nextAttemptAt`;
  * - given_up: it failed `maxAttempts` times; ops were told once; a new Outlook version, or a person, re-drives it.
- * A version that is not done and has no row (an execution cut off by a crash) comes back in the sweep's delta.
+ * An execution cut off by a crash leaves its row working; once the claim lapses the sweep reads the event again.
  */
 
-export type LedgerState = 'done' | 'failed' | 'given_up';
+export type LedgerState = 'working' | 'done' | 'failed' | 'given_up';
 export type LedgerOutcome = 'booked' | 'cancelled' | 'not_a_booking' | 'needs_attention' | 'failed' | 'given_up' | '';
 
 /** What Route Booking hands along with each item, so the step that finishes it can write its row. */
@@ -39,6 +40,7 @@ export interface LedgerRow {
 	appointmentId: string;
 	attempts: number;
 	nextAttemptAt: string | null;
+	claimUntil: string | null;
 	recordedAt: string;
 }
 
@@ -51,6 +53,9 @@ export interface RetrySettings {
 }
 
 export const DEFAULT_RETRY: RetrySettings = { backoffMs: 5 * 60_000, maxBackoffMs: 60 * 60_000, maxAttempts: 6 };
+
+/** How long an execution holds an event before the sweep takes it for cut off: longer than the slowest booking (MediRecords retried at every step). */
+export const DEFAULT_LEASE_MS = 5 * 60_000;
 
 /** The ledger key of an event: its mailbox and Graph id. */
 export function ledgerKey(mailbox: string, eventId: string): string {
@@ -90,7 +95,15 @@ export function clipReason(reason: unknown): string {
 export type DoneOutcome = 'booked' | 'cancelled' | 'not_a_booking' | 'needs_attention';
 
 export function doneRow(entry: LedgerEntry, outcome: DoneOutcome, appointmentId: string, reason: string, now: number): LedgerRow {
-	return { key: entry.key, mailbox: entry.mailbox, eventId: entry.eventId, version: entry.version, doneVersion: entry.version, state: 'done', outcome, reason: clipReason(reason), appointmentId, attempts: entry.attempt, nextAttemptAt: null, recordedAt: new Date(now).toISOString() };
+	return { key: entry.key, mailbox: entry.mailbox, eventId: entry.eventId, version: entry.version, doneVersion: entry.version, state: 'done', outcome, reason: clipReason(reason), appointmentId, attempts: entry.attempt, nextAttemptAt: null, claimUntil: null, recordedAt: new Date(now).toISOString() };
+}
+
+/**
+ * The row as an execution starts on `entry`: working until `now + leaseMs`. What MediRecords reflected
+ * (`doneVersion`, outcome, appointment id) is left as it was.
+ */
+export function workingRow(entry: LedgerEntry, now: number, leaseMs: number): Pick<LedgerRow, 'key' | 'mailbox' | 'eventId' | 'version' | 'state' | 'attempts' | 'claimUntil' | 'nextAttemptAt' | 'recordedAt'> {
+	return { key: entry.key, mailbox: entry.mailbox, eventId: entry.eventId, version: entry.version, state: 'working', attempts: entry.attempt, claimUntil: new Date(now + leaseMs).toISOString(), nextAttemptAt: null, recordedAt: new Date(now).toISOString() };
 }
 
 /**
@@ -110,6 +123,7 @@ export function failedRow(entry: LedgerEntry, reason: string, now: number, s: Re
 		appointmentId: '',
 		attempts: entry.attempt,
 		nextAttemptAt: givenUp ? null : new Date(now + backoff(entry.attempt, s)).toISOString(),
+		claimUntil: null,
 		recordedAt: new Date(now).toISOString(),
 	};
 }
@@ -129,15 +143,26 @@ export function readRow(r: Record<string, unknown>): LedgerRow {
 		appointmentId: text(r.appointmentId),
 		attempts: Number(r.attempts ?? 0) || 0,
 		nextAttemptAt: text(r.nextAttemptAt) || null,
+		claimUntil: text(r.claimUntil) || null,
 		recordedAt: text(r.recordedAt),
 	};
 }
 
-/** Whether the sweep re-drives this row now: failed rows whose back-off has passed. */
-export function retryDue(row: LedgerRow, now: number): boolean {
-	if (row.state !== 'failed' || !row.mailbox || !row.eventId) return false;
-	const at = row.nextAttemptAt ? Date.parse(row.nextAttemptAt) : 0;
+const passed = (iso: string | null, now: number): boolean => {
+	const at = iso ? Date.parse(iso) : 0;
 	return !Number.isFinite(at) || at <= now;
+};
+
+/** An execution is at this event right now: the sweep leaves it alone. */
+export function inFlight(row: LedgerRow | undefined, now: number): boolean {
+	return !!row && row.state === 'working' && !passed(row.claimUntil, now);
+}
+
+/** Whether the sweep re-drives this row now: failed rows whose back-off has passed, and work a crash cut off (its claim lapsed). */
+export function retryDue(row: LedgerRow, now: number): boolean {
+	if (!row.mailbox || !row.eventId) return false;
+	if (row.state === 'failed') return passed(row.nextAttemptAt, now);
+	return row.state === 'working' && passed(row.claimUntil, now);
 }
 
 /** Whether a change the sweep read is already reflected in MediRecords by a recent row. */

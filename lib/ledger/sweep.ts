@@ -2,10 +2,10 @@
  * What the calendar sweep does with what it read: each change Outlook reports (calendarView delta) is
  * skipped when the ledger says that version is done, left to its notification for a moment when it is
  * fresh (the mailbox's delta link stays put, so the next sweep sees it again), or sent down the booking
- * path; failed rows whose back-off has passed are read again and re-driven. Pure: the Graph reads and the
- * data tables are the node's.
+ * path; failed rows whose back-off has passed, and work a crash cut off, are read again and re-driven.
+ * Pure: the Graph reads and the data tables are the node's.
  */
-import { alreadyDone, ledgerKey, retryDue, type LedgerRow } from './ledger';
+import { alreadyDone, inFlight, ledgerKey, retryDue, type LedgerRow } from './ledger';
 
 /** A change as the calendar trigger emits it. */
 export interface SweptChange {
@@ -23,7 +23,7 @@ export interface SweepPlan {
 	 * probably booking it right now; the next sweep reads it again from the same link.
 	 */
 	hold: Set<string>;
-	/** Rows to read again from Outlook before they are re-driven (failed, their back-off passed). */
+	/** Rows to read again from Outlook before they are re-driven (failed, their back-off passed; or a lapsed claim). */
 	reread: LedgerRow[];
 	/** How many changes the ledger already has done. */
 	done: number;
@@ -49,8 +49,15 @@ export function planSweep(changes: SweptChange[], rows: LedgerRow[], now: number
 			plan.done++;
 			continue;
 		}
+		// An execution is at it: its own outcome will say. A crash lets the claim lapse, and it is read again then.
+		if (inFlight(row, now)) continue;
 		// A failed or given-up row of this very version is the ledger's to retry (or a person's).
 		if (row && (row.state === 'failed' || row.state === 'given_up') && row.version === version) continue;
+		// Cut off by a crash: another attempt.
+		if (row && row.state === 'working') {
+			plan.send.push({ ...c, attempt: row.attempts + 1 });
+			continue;
+		}
 		const modified = Date.parse(String(c.event?.lastModifiedDateTime ?? ''));
 		if (c.changeType !== 'deleted' && Number.isFinite(modified) && now - modified < settleMs) {
 			plan.hold.add(c.mailbox);

@@ -7,7 +7,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { CatalogError, mailboxes as catalogMailboxes, parseCatalogInput } from '../../lib/catalog';
-import { readRow } from '../../lib/ledger/ledger';
+import { entryOf, readRow, workingRow } from '../../lib/ledger/ledger';
 import { nextAttempt, planSweep, type SweptChange } from '../../lib/ledger/sweep';
 import { deltaStart, readDelta, readEvent } from '../MicrosoftGraph/reads';
 import { errorMessage } from '../MicrosoftGraph/subscriptions';
@@ -18,6 +18,12 @@ const rowsOf = (raw: unknown): IDataObject[] => {
 	// A Data Table step that found nothing hands on one empty item.
 	return (Array.isArray(value) ? value : []).filter((r): r is IDataObject => !!r && typeof r === 'object' && Object.keys(r as object).length > 0);
 };
+
+/**
+ * Sweeps running in this process, by workflow: a sweep that outlasts the interval (a calendar import) is not
+ * joined by the next one, which would send the same changes again before the first recorded them.
+ */
+const running = new Set<string>();
 
 export class GraphCalendarSweep implements INodeType {
 	description: INodeTypeDescription = {
@@ -33,6 +39,7 @@ export class GraphCalendarSweep implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [
 			{ type: NodeConnectionTypes.Main, displayName: 'Changes' },
+			{ type: NodeConnectionTypes.Main, displayName: 'Claims' },
 			{ type: NodeConnectionTypes.Main, displayName: 'Calendar Sync' },
 			{ type: NodeConnectionTypes.Main, displayName: 'Calendar Failures' },
 		],
@@ -50,6 +57,14 @@ export class GraphCalendarSweep implements INodeType {
 				default: 60,
 				typeOptions: { minValue: 0 },
 				description: 'A change made less than this long ago is left to its notification and looked at again by the next sweep',
+			},
+			{
+				displayName: 'Claim Times Out After (Minutes)',
+				name: 'leaseMinutes',
+				type: 'number',
+				default: 5,
+				typeOptions: { minValue: 0 },
+				description: 'The changes handed on are written to the Booking Ledger as being worked on, so the next sweep leaves them alone; after this long without an outcome (a crash) it takes them up again',
 			},
 			{
 				displayName: 'Alert After Failed Sweeps',
@@ -74,62 +89,82 @@ export class GraphCalendarSweep implements INodeType {
 			const description = e instanceof CatalogError ? `Fix the Service Catalog workflow: ${e.problems.join('; ')}` : (e as Error).message;
 			throw new NodeOperationError(this.getNode(), 'The sweep’s inputs could not be read', { description });
 		}
-		const base = `${await graphBaseUrl(this)}/v1.0`;
-		const now = Date.now();
-		const daysBack = Number(this.getNodeParameter('daysBack', 0, 1));
-		const daysAhead = Number(this.getNodeParameter('daysAhead', 0, 365));
-		const alertAfter = Number(this.getNodeParameter('alertAfter', 0, 3));
-		const sync = new Map(syncRows.map((r) => [String(r.mailbox ?? '').toLowerCase(), r]));
-
-		const changes: SweptChange[] = [];
-		const links = new Map<string, { previous: string; next: string; changes: number }>();
-		const syncOut: INodeExecutionData[] = [];
-		const failures: INodeExecutionData[] = [];
-		await Promise.all(
-			mailboxes.map(async (mailbox) => {
-				const known = sync.get(mailbox);
-				const link = String(known?.deltaLink ?? '');
-				let read = await readDelta(this, mailbox, link || deltaStart(base, mailbox, daysBack, daysAhead, now));
-				// Graph expires delta tokens (410 Gone, syncStateNotFound): read the window afresh.
-				if (!read.ok && link && read.response.status === 410) read = await readDelta(this, mailbox, deltaStart(base, mailbox, daysBack, daysAhead, now));
-				if (!read.ok) {
-					const inARow = (Number(known?.failures ?? 0) || 0) + 1;
-					const error = `Microsoft Graph answered ${read.response.status}: ${errorMessage(read.response.body)}`.slice(0, 300);
-					syncOut.push({ json: { mailbox, sweptAt: new Date(now).toISOString(), failures: inARow, error }, pairedItem: { item: 0 } });
-					failures.push({ json: { mailbox, status: read.response.status, error, failures: inARow, alert: inARow >= alertAfter }, pairedItem: { item: 0 } });
-					return;
-				}
-				for (const ev of read.events) {
-					const eventId = String(ev.id ?? '');
-					if (!eventId) continue;
-					changes.push(ev['@removed'] ? { changeType: 'deleted', mailbox, eventId } : { changeType: 'updated', mailbox, eventId, event: ev });
-				}
-				links.set(mailbox, { previous: link, next: read.deltaLink ?? link, changes: read.events.length });
-			}),
-		);
-
-		const plan = planSweep(changes, ledgerRows.map(readRow), now, Number(this.getNodeParameter('settleSeconds', 0, 60)) * 1000);
-		for (const [mailbox, l] of links) {
-			// A mailbox with a change its notification may still be booking keeps its link: the next sweep reads that change again.
-			const deltaLink = plan.hold.has(mailbox) ? l.previous : l.next;
-			syncOut.push({ json: { mailbox, deltaLink, sweptAt: new Date(now).toISOString(), changes: l.changes, failures: 0, error: '' }, pairedItem: { item: 0 } });
+		const lock = String(this.getWorkflow().id ?? '');
+		if (running.has(lock)) {
+			this.customData?.set?.('skipped', 'the previous sweep is still running');
+			return [[], [], [], []];
 		}
-		const receivedAt = new Date(now).toISOString();
-		const send: INodeExecutionData[] = plan.send.map((c) => ({ json: { ...c, sweep: true, receivedAt } as unknown as IDataObject, pairedItem: { item: 0 } }));
-		// Rows due again are read from Outlook first: the calendar, not the ledger, says what the booking is now.
-		const reread = await Promise.all(
-			plan.reread.map(async (row) => {
-				const res = await readEvent(this, base, row.mailbox, row.eventId);
-				if (res.status === 404) return { changeType: 'deleted', mailbox: row.mailbox, eventId: row.eventId, attempt: nextAttempt(row), sweep: true, receivedAt };
-				if (res.status >= 400) return undefined; // Still unreadable: the row stays due for the next sweep.
-				return { changeType: 'updated', mailbox: row.mailbox, eventId: row.eventId, event: res.body as IDataObject, attempt: nextAttempt(row), sweep: true, receivedAt };
-			}),
-		);
-		for (const c of reread) if (c) send.push({ json: c as IDataObject, pairedItem: { item: 0 } });
-
-		this.customData?.setAll?.({ sweptCalendars: String(mailboxes.length - failures.length), calendarFailures: String(failures.length), changesSent: String(send.length), alreadyDone: String(plan.done), graphCalls: String(graphStats(this).calls) });
-		// The one ops must hear about first: the stop that follows names the first failure only.
-		failures.sort((a, b) => Number(b.json.alert) - Number(a.json.alert));
-		return [send, syncOut, failures];
+		running.add(lock);
+		try {
+			return await sweep(this, mailboxes, syncRows, ledgerRows);
+		} finally {
+			running.delete(lock);
+		}
 	}
+}
+
+async function sweep(ctx: IExecuteFunctions, mailboxes: string[], syncRows: IDataObject[], ledgerRows: IDataObject[]): Promise<INodeExecutionData[][]> {
+	const base = `${await graphBaseUrl(ctx)}/v1.0`;
+	const now = Date.now();
+	const daysBack = Number(ctx.getNodeParameter('daysBack', 0, 1));
+	const daysAhead = Number(ctx.getNodeParameter('daysAhead', 0, 365));
+	const alertAfter = Number(ctx.getNodeParameter('alertAfter', 0, 3));
+	const sync = new Map(syncRows.map((r) => [String(r.mailbox ?? '').toLowerCase(), r]));
+
+	const changes: SweptChange[] = [];
+	const links = new Map<string, { previous: string; next: string; changes: number }>();
+	const syncOut: INodeExecutionData[] = [];
+	const failures: INodeExecutionData[] = [];
+	await Promise.all(
+		mailboxes.map(async (mailbox) => {
+			const known = sync.get(mailbox);
+			const link = String(known?.deltaLink ?? '');
+			let read = await readDelta(ctx, mailbox, link || deltaStart(base, mailbox, daysBack, daysAhead, now));
+			// Graph expires delta tokens (410 Gone, syncStateNotFound): read the window afresh.
+			if (!read.ok && link && read.response.status === 410) read = await readDelta(ctx, mailbox, deltaStart(base, mailbox, daysBack, daysAhead, now));
+			if (!read.ok) {
+				const inARow = (Number(known?.failures ?? 0) || 0) + 1;
+				const error = `Microsoft Graph answered ${read.response.status}: ${errorMessage(read.response.body)}`.slice(0, 300);
+				syncOut.push({ json: { mailbox, sweptAt: new Date(now).toISOString(), failures: inARow, error }, pairedItem: { item: 0 } });
+				failures.push({ json: { mailbox, status: read.response.status, error, failures: inARow, alert: inARow >= alertAfter }, pairedItem: { item: 0 } });
+				return;
+			}
+			for (const ev of read.events) {
+				const eventId = String(ev.id ?? '');
+				if (!eventId) continue;
+				changes.push(ev['@removed'] ? { changeType: 'deleted', mailbox, eventId } : { changeType: 'updated', mailbox, eventId, event: ev });
+			}
+			links.set(mailbox, { previous: link, next: read.deltaLink ?? link, changes: read.events.length });
+		}),
+	);
+
+	const plan = planSweep(changes, ledgerRows.map(readRow), now, Number(ctx.getNodeParameter('settleSeconds', 0, 60)) * 1000);
+	for (const [mailbox, l] of links) {
+		// A mailbox with a change its notification may still be booking keeps its link: the next sweep reads that change again.
+		const deltaLink = plan.hold.has(mailbox) ? l.previous : l.next;
+		syncOut.push({ json: { mailbox, deltaLink, sweptAt: new Date(now).toISOString(), changes: l.changes, failures: 0, error: '' }, pairedItem: { item: 0 } });
+	}
+	const receivedAt = new Date(now).toISOString();
+	const send: INodeExecutionData[] = plan.send.map((c) => ({ json: { ...c, sweep: true, receivedAt } as unknown as IDataObject, pairedItem: { item: 0 } }));
+	// Rows due again are read from Outlook first: the calendar, not the ledger, says what the booking is now.
+	const reread = await Promise.all(
+		plan.reread.map(async (row) => {
+			const res = await readEvent(ctx, base, row.mailbox, row.eventId);
+			if (res.status === 404) return { changeType: 'deleted', mailbox: row.mailbox, eventId: row.eventId, attempt: nextAttempt(row), sweep: true, receivedAt };
+			if (res.status >= 400) return undefined; // Still unreadable: the row stays due for the next sweep.
+			return { changeType: 'updated', mailbox: row.mailbox, eventId: row.eventId, event: res.body as IDataObject, attempt: nextAttempt(row), sweep: true, receivedAt };
+		}),
+	);
+	for (const c of reread) if (c) send.push({ json: c as IDataObject, pairedItem: { item: 0 } });
+
+	ctx.customData?.setAll?.({ sweptCalendars: String(mailboxes.length - failures.length), calendarFailures: String(failures.length), changesSent: String(send.length), alreadyDone: String(plan.done), graphCalls: String(graphStats(ctx).calls) });
+	// The one ops must hear about first: the stop that follows names the first failure only.
+	failures.sort((a, b) => Number(b.json.alert) - Number(a.json.alert));
+	// Written before the changes are handed on: a sweep that starts while these are still being booked leaves them alone.
+	const leaseMs = Number(ctx.getNodeParameter('leaseMinutes', 0, 5)) * 60_000;
+	const claims = send.flatMap((item) => {
+		const entry = entryOf(item.json);
+		return entry ? [{ json: workingRow(entry, now, leaseMs) as unknown as IDataObject, pairedItem: { item: 0 } }] : [];
+	});
+	return [send, claims, syncOut, failures];
 }

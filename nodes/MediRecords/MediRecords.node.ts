@@ -70,7 +70,9 @@ export class MediRecords implements INodeType {
 				if (!Array.isArray(result)) notes.push(noteFor(this.getNodeParameter('resource', i) as string, result));
 			} catch (error) {
 				if (this.continueOnFail()) {
-					out.push({ json: { error: (error as Error).message, description: (error as { description?: string }).description ?? null }, pairedItem: { item: i } });
+					// n8n's own error item: with "On Error: Continue (using error output)" it goes to the error output.
+					const e = error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
+					out.push({ json: { error: e.message, details: e.description ?? null }, error: e, pairedItem: { item: i } });
 					continue;
 				}
 				throw error instanceof NodeApiError || error instanceof NodeOperationError

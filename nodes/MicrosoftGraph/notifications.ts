@@ -82,7 +82,15 @@ export async function fetchChanges(ctx: IWebhookFunctions, notified: DistinctCha
 		// Graph could not say whose calendar: kept with its ids, visible and replayable.
 		...unresolved.map((c): EmittedChange => ({ changeType: 'fetchFailed', mailbox: '', user: c.user, eventId: c.eventId, status: 404, error: 'Graph did not say which mailbox this user is', notified: c.changeTypes })),
 	];
-	for (const mailbox of plan.resync) out.push(...(await resync(ctx, mailbox)));
+	for (const mailbox of plan.resync) {
+		try {
+			out.push(...(await resync(ctx, mailbox)));
+		} catch (e) {
+			// The catch-up failed: each change Graph named is kept as a failed read (ids only), retried by the calendar sweep.
+			const status = Number((e as { httpCode?: string }).httpCode) || 0;
+			for (const c of changes) if (c.user === mailbox && !c.changeTypes.includes('deleted')) out.push({ changeType: 'fetchFailed', mailbox, eventId: c.eventId, status, error: (e as Error).message, notified: c.changeTypes });
+		}
+	}
 	return out.filter((x): x is EmittedChange => x !== undefined);
 }
 

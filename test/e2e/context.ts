@@ -31,7 +31,8 @@ export async function startWorld(name: string, mode: 'regular' | 'queue', tarbal
 		'eu-api.jotform.com': jotform.url,
 		'hipaa-api.jotform.com': jotform.url,
 	});
-	const n8n = new N8n({ name, mode, opsAlertUrl: `${alerts.url}/alerts`, sandboxes: { medirecords: mr.url, graph: graph.url, smtpPort: smtp.port, proxy: proxy.url, caFile: path.join(HARNESS, '.run', 'certs', 'ca.pem') }, log: process.env.E2E_LOG === '1', ...more });
+	// The Calendar Sweep every 10 s (a clinic's sweeps every 5 minutes), so what it catches up converges within a test.
+	const n8n = new N8n({ name, mode, sweepSeconds: 10, opsAlertUrl: `${alerts.url}/alerts`, sandboxes: { medirecords: mr.url, graph: graph.url, smtpPort: smtp.port, proxy: proxy.url, caFile: path.join(HARNESS, '.run', 'certs', 'ca.pem') }, log: process.env.E2E_LOG === '1', ...more });
 	n8n.prepare(tarball);
 	await n8n.start();
 	return { mr, graph, jotform, stripe, alerts, smtp, proxy, n8n };

@@ -6,7 +6,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { DEFAULT_RETRY, doneRow, failedRow, type DoneOutcome, type LedgerEntry } from '../../../lib/ledger/ledger';
+import { DEFAULT_RETRY, doneRow, entryOf, failedRow, workingRow, type DoneOutcome, type LedgerEntry } from '../../../lib/ledger/ledger';
 import { jsonParameter, showFor, type Operation, type Outputs } from './common';
 
 export const option: Operation['option'] = {
@@ -31,6 +31,7 @@ export const description: INodeProperties[] = [
 			{ name: 'Failed', value: 'failed', description: 'A Microsoft Graph read or a MediRecords call failed: the sweep tries again after a back-off' },
 			{ name: 'Needs Attention', value: 'needs_attention', description: 'It cannot be placed without a person; ops are told by the next step' },
 			{ name: 'Not a Booking', value: 'not_a_booking', description: 'A practitioner’s own entry: nothing to do' },
+			{ name: 'Started', value: 'started', description: 'An execution starts on the change: the sweep leaves the event alone until its outcome is recorded, or the claim times out (a crash)' },
 		],
 		default: 'booked',
 		displayOptions: showFor('recordOutcome'),
@@ -40,8 +41,17 @@ export const description: INodeProperties[] = [
 		name: 'ledgerEntry',
 		type: 'json',
 		default: "={{ $('Route Booking').item.json.ledger }}",
-		description: 'The ledger entry Route Booking gave the item (its event, version and attempt). Items without one go on without a row.',
+		description: 'The ledger entry Route Booking gave the item (its event, version and attempt), or the calendar change itself. Items without one go on without a row.',
 		displayOptions: showFor('recordOutcome'),
+	},
+	{
+		displayName: 'Claim Times Out After (Minutes)',
+		name: 'leaseMinutes',
+		type: 'number',
+		default: 5,
+		typeOptions: { minValue: 0 },
+		description: 'Longer than the slowest booking takes (MediRecords retried at every step). After it, the sweep takes the work for cut off and reads the event again.',
+		displayOptions: show('started'),
 	},
 	{
 		displayName: 'Appointment ID',
@@ -80,7 +90,9 @@ export const description: INodeProperties[] = [
 
 function entryParameter(ctx: IExecuteFunctions, i: number): LedgerEntry | undefined {
 	const raw = jsonParameter(ctx.getNodeParameter('ledgerEntry', i, undefined) as unknown) as Partial<LedgerEntry> | undefined;
-	if (!raw || typeof raw !== 'object' || typeof raw.key !== 'string' || !raw.key) return undefined;
+	if (!raw || typeof raw !== 'object') return undefined;
+	// A calendar change as the trigger or the sweep emits it.
+	if (typeof raw.key !== 'string' || !raw.key) return entryOf(raw as Parameters<typeof entryOf>[0]);
 	return { key: raw.key, mailbox: String(raw.mailbox ?? ''), eventId: String(raw.eventId ?? ''), version: String(raw.version ?? ''), attempt: Math.max(1, Number(raw.attempt) || 1) };
 }
 
@@ -88,7 +100,7 @@ export async function execute(ctx: IExecuteFunctions, out: Outputs): Promise<voi
 	const items = ctx.getInputData();
 	const now = Date.now();
 	for (let i = 0; i < items.length; i++) {
-		const outcome = ctx.getNodeParameter('outcome', i) as DoneOutcome | 'failed';
+		const outcome = ctx.getNodeParameter('outcome', i) as DoneOutcome | 'failed' | 'started';
 		let entry: LedgerEntry | undefined;
 		try {
 			entry = entryParameter(ctx, i);
@@ -96,6 +108,11 @@ export async function execute(ctx: IExecuteFunctions, out: Outputs): Promise<voi
 			throw new NodeOperationError(ctx.getNode(), 'The ledger entry could not be read', { itemIndex: i, description: `${(e as Error).message}. Point Ledger Entry at Route Booking's item: {{ $('Route Booking').item.json.ledger }}.` });
 		}
 		if (!entry) {
+			out.put('main', items[i].json, i);
+			continue;
+		}
+		if (outcome === 'started') {
+			out.put('ledger', workingRow(entry, now, Number(ctx.getNodeParameter('leaseMinutes', i, 5)) * 60_000) as unknown as IDataObject, i);
 			out.put('main', items[i].json, i);
 			continue;
 		}

@@ -1,4 +1,4 @@
-import { alreadyDone, backoff, changeVersion, DEFAULT_RETRY, doneRow, entryOf, failedRow, ledgerKey, readRow, retryDue } from '../../../lib/ledger/ledger';
+import { alreadyDone, backoff, changeVersion, DEFAULT_LEASE_MS, DEFAULT_RETRY, doneRow, entryOf, failedRow, inFlight, ledgerKey, readRow, retryDue, workingRow } from '../../../lib/ledger/ledger';
 import { nextAttempt, planSweep, type SweptChange } from '../../../lib/ledger/sweep';
 
 const NOW = Date.parse('2027-01-05T10:00:00Z');
@@ -18,7 +18,7 @@ describe('ledger entries', () => {
 	});
 
 	test('done rows say which version MediRecords reflects; failed rows when to try again, doubling to an hour; the last attempt gives up', () => {
-		expect(doneRow(entry, 'booked', 'appt-1', '', NOW)).toEqual({ ...entry, attempt: undefined, doneVersion: 'ck-2', state: 'done', outcome: 'booked', reason: '', appointmentId: 'appt-1', attempts: 1, nextAttemptAt: null, recordedAt: '2027-01-05T10:00:00.000Z' } as never);
+		expect(doneRow(entry, 'booked', 'appt-1', '', NOW)).toEqual({ ...entry, attempt: undefined, doneVersion: 'ck-2', state: 'done', outcome: 'booked', reason: '', appointmentId: 'appt-1', attempts: 1, nextAttemptAt: null, claimUntil: null, recordedAt: '2027-01-05T10:00:00.000Z' } as never);
 		expect([1, 2, 3, 4, 5, 6].map((a) => backoff(a, DEFAULT_RETRY) / 60_000)).toEqual([5, 10, 20, 40, 60, 60]);
 		const first = failedRow(entry, 'MediRecords answered 503\n  (Service Unavailable)', NOW, DEFAULT_RETRY);
 		expect(first).toMatchObject({ state: 'failed', outcome: 'failed', attempts: 1, reason: 'MediRecords answered 503 (Service Unavailable)', nextAttemptAt: '2027-01-05T10:05:00.000Z' });
@@ -67,5 +67,26 @@ describe('what the sweep does with what it read', () => {
 		expect(plan.reread.map((r) => [r.eventId, nextAttempt(r)])).toEqual([['B', 3]]);
 		// The same event once only, however often the delta lists it.
 		expect(planSweep([change('D', 'ck-1'), change('D', 'ck-2')], [], NOW, 60_000).send).toHaveLength(1);
+	});
+});
+
+describe('work in progress', () => {
+	const working = (eventId: string, claimUntil: number, attempts = 1) => readRow({ ...workingRow({ ...entry, key: ledgerKey('dr.dia@clinic.example', eventId), eventId, attempt: attempts }, claimUntil - DEFAULT_LEASE_MS, DEFAULT_LEASE_MS), doneVersion: 'ck-1' });
+	const change = (eventId: string, changeKey: string): SweptChange => ({ changeType: 'updated', mailbox: 'dr.dia@clinic.example', eventId, event: { id: eventId, changeKey, lastModifiedDateTime: new Date(NOW - 600_000).toISOString() } });
+
+	test('an execution at an event holds it until its claim lapses; what MediRecords reflected stays on the row', () => {
+		const w = workingRow(entry, NOW, DEFAULT_LEASE_MS);
+		expect(w).toEqual({ key: entry.key, mailbox: entry.mailbox, eventId: 'AAMk1', version: 'ck-2', state: 'working', attempts: 1, claimUntil: '2027-01-05T10:05:00.000Z', nextAttemptAt: null, recordedAt: '2027-01-05T10:00:00.000Z' });
+		expect(w).not.toHaveProperty('doneVersion');
+		expect(inFlight(readRow(w), NOW + 60_000)).toBe(true);
+		expect(inFlight(readRow(w), NOW + DEFAULT_LEASE_MS)).toBe(false);
+	});
+
+	test('the sweep leaves an event an execution holds alone; once a crash let the claim lapse, it is sent again as the next attempt', () => {
+		expect(planSweep([change('A', 'ck-2')], [working('A', NOW + 60_000)], NOW, 60_000)).toMatchObject({ send: [], reread: [] });
+		expect(planSweep([change('A', 'ck-2')], [working('A', NOW - 1, 2)], NOW, 60_000).send.map((c) => c.attempt)).toEqual([3]);
+		// Not in the delta any more (read before the crash): read again from Outlook.
+		const plan = planSweep([], [working('B', NOW - 1, 1), working('C', NOW + 60_000)], NOW, 60_000);
+		expect(plan.reread.map((r) => [r.eventId, nextAttempt(r)])).toEqual([['B', 2]]);
 	});
 });
