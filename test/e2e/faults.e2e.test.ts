@@ -32,11 +32,15 @@ function table(name: string, columns: string[]): Array<Record<string, string | n
 	const [row] = w.n8n.query(`SELECT id FROM data_table WHERE name = '${name}'`, ['id']);
 	if (!row) return [];
 	const cols = columns.map((c) => `"${c}"`).join(', ');
-	return w.n8n.query(`SELECT ${cols} FROM data_table_user_${String(row[0])}`, columns).map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i]])));
+	return w.n8n.query(`SELECT ${cols} FROM "data_table_user_${String(row[0])}"`, columns).map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i]])));
 }
 const ledger = () => table('Booking Ledger', ['key', 'eventId', 'version', 'doneVersion', 'state', 'outcome', 'attempts', 'appointmentId', 'reason']);
 const calendarSync = () => table('Calendar Sync', ['mailbox', 'deltaLink', 'failures', 'error']);
-const ledgerRow = (eventId: string) => ledger().find((r) => r.eventId === eventId);
+/** A ledger row as ops read it (PostgreSQL's reader gives every value as text; numbers compared as numbers). */
+const ledgerRow = (eventId: string) => {
+	const row = ledger().find((r) => r.eventId === eventId);
+	return row && { ...row, attempts: Number(row.attempts) };
+};
 
 /** The event as Outlook has it now (the calendars are the truth). */
 const outlookNow = (ev: GraphEvent): GraphEvent => [...w.graph.mailboxes.values()].map((cal) => cal.get(ev.id)).find(Boolean) ?? ev;

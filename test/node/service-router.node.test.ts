@@ -169,6 +169,8 @@ test('Route Booking routes each event version once, across executions (n8n’s d
 	expect((await router(params, [del])).outputs[2]).toHaveLength(0);
 	// Switched off, every item is routed.
 	expect((await router({ ...params, eventVersionOnce: false }, [item('v2')])).outputs[0]).toHaveLength(1);
+	// The calendar sweep re-drives a version the ledger says is not done (its first execution was cut off after routing): routed again.
+	expect((await router(params, [{ ...item('v2'), sweep: true, attempt: 2 }])).outputs[0].map((i) => (i.json.ledger as IDataObject).attempt)).toEqual([2]);
 });
 
 test('without a catalog the node says where it should come from', async () => {

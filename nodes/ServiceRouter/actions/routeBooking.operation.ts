@@ -38,7 +38,7 @@ export const description: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether a calendar event version (event ID and change key, or its deletion) already routed by an earlier execution is dropped. Recorded in n8n’s deduplication store, which every n8n process shares, so a notification Graph delivered twice — to main and to a webhook process — books once.',
+			'Whether a calendar event version (event ID and change key, or its deletion) already routed by an earlier execution is dropped. Recorded in n8n’s deduplication store, which every n8n process shares, so a notification Graph delivered twice — to main and to a webhook process — books once. Changes the Calendar Sweep re-drives are never dropped: the Booking Ledger says they are not done.',
 		displayOptions: showFor('routeBooking'),
 	},
 ];
@@ -55,7 +55,8 @@ export function eventVersionKey(json: IDataObject): string | undefined {
 
 export async function execute(ctx: IExecuteFunctions, out: Outputs): Promise<void> {
 	// Event versions already routed (by any n8n process) are dropped before routing.
-	const versionKeys = ctx.getInputData().map((item) => eventVersionKey(item.json));
+	// The calendar sweep re-drives only what the Booking Ledger says is not done: never dropped here.
+	const versionKeys = ctx.getInputData().map((item) => (item.json.sweep === true ? undefined : eventVersionKey(item.json)));
 	const distinct = [...new Set(versionKeys.filter((k): k is string => k !== undefined))];
 	const fresh = ctx.getNodeParameter('eventVersionOnce', 0, true) === true ? await recordFirstTime(ctx, distinct, 5_000) : undefined;
 	const alreadyRouted = (i: number) => {
