@@ -5,7 +5,7 @@
  * path; failed rows whose back-off has passed, and work a crash cut off, are read again and re-driven.
  * Pure: the Graph reads and the data tables are the node's.
  */
-import { alreadyDone, inFlight, ledgerKey, retryDue, type LedgerRow } from './ledger';
+import { alreadyDone, changeVersion, inFlight, ledgerKey, retryDue, type LedgerRow } from './ledger';
 
 /** A change as the calendar trigger emits it. */
 export interface SweptChange {
@@ -29,8 +29,6 @@ export interface SweepPlan {
 	done: number;
 }
 
-const versionOf = (c: SweptChange): string => (c.changeType === 'deleted' ? 'deleted' : String(c.event?.changeKey ?? c.event?.lastModifiedDateTime ?? ''));
-
 /**
  * `settleMs`: a change modified less than this long ago is most likely being booked by its notification
  * right now; the sweep looks at it again at the next run rather than race it.
@@ -44,7 +42,7 @@ export function planSweep(changes: SweptChange[], rows: LedgerRow[], now: number
 		if (planned.has(key)) continue;
 		planned.add(key);
 		const row = byKey.get(key);
-		const version = versionOf(c);
+		const version = changeVersion(c);
 		if (alreadyDone(row, version)) {
 			plan.done++;
 			continue;
