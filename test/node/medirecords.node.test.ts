@@ -243,6 +243,21 @@ describe('Appointment', () => {
 		expect(sb.state.appointments.size).toBe(1);
 	});
 
+	test('the same booking already made under another patient record (two executions raced) is found on the provider’s calendar, not booked again', async () => {
+		const first = await patient('twin@example.com');
+		const twin = await patient('twin@example.com', 'Citizen-Twin');
+		expect(twin).not.toBe(first);
+		const ref = 'AAMkAGI2TG93AAA=event-raced';
+		const [made] = ok(await mr(createParams(first, { durationMinutes: 30 }, { externalReference: ref })));
+		// The other execution found (or made) the other record, and has nothing under it to find first.
+		const [again] = ok(await mr(createParams(twin, { durationMinutes: 30 }, { externalReference: ref })));
+		expect(again).toMatchObject({ action: 'existing', id: made.id, patientId: first, heldByOtherPatientRecord: true });
+		expect(sb.state.appointments.size).toBe(1);
+		// A different booking at that time is still refused: only our own reference is taken as the same booking.
+		const r = await mr(createParams(twin, { durationMinutes: 30 }, { externalReference: 'AAMkAGI2TG93AAA=another-event' }));
+		expect(r.error?.message).toMatch(/provider already has an appointment/);
+	});
+
 	test('a double booking is refused by MediRecords with an actionable message', async () => {
 		const a = await patient('a@example.com');
 		const b = await patient('b@example.com', 'Other');

@@ -171,6 +171,13 @@ test('Route Booking routes each event version once, across executions (n8n’s d
 	expect((await router({ ...params, eventVersionOnce: false }, [item('v2')])).outputs[0]).toHaveLength(1);
 	// The calendar sweep re-drives a version the ledger says is not done (its first execution was cut off after routing): routed again.
 	expect((await router(params, [{ ...item('v2'), sweep: true, attempt: 2 }])).outputs[0].map((i) => (i.json.ledger as IDataObject).attempt)).toEqual([2]);
+	// A change the sweep found before its notification ran (the notification queued behind a restart): the sweep's execution
+	// routes it, the notification's execution drops it, and neither creates the patient while the other does.
+	expect((await router(params, [{ ...item('v3'), sweep: true, attempt: 1 }])).outputs[0]).toHaveLength(1);
+	expect((await router(params, [item('v3')])).outputs[0]).toHaveLength(0);
+	// And the other way round: a first-attempt sweep item of a version a notification already routed is dropped.
+	expect((await router(params, [item('v4')])).outputs[0]).toHaveLength(1);
+	expect((await router(params, [{ ...item('v4'), sweep: true, attempt: 1 }])).outputs[0]).toHaveLength(0);
 });
 
 test('without a catalog the node says where it should come from', async () => {

@@ -38,7 +38,7 @@ export const description: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether a calendar event version (event ID and change key, or its deletion) already routed by an earlier execution is dropped. Recorded in n8n’s deduplication store, which every n8n process shares, so a notification Graph delivered twice — to main and to a webhook process — books once. Changes the Calendar Sweep re-drives are never dropped: the Booking Ledger says they are not done.',
+			'Whether a calendar event version (event ID and change key, or its deletion) already routed by an earlier execution is dropped. Recorded in n8n’s deduplication store, which every n8n process shares, so a notification Graph delivered twice — to main and to a webhook process — books once. Changes the Calendar Sweep re-drives (a later attempt) are never dropped: the Booking Ledger says they are not done. A change the sweep finds first is routed once like any other, so a notification still queued behind it books nothing twice.',
 		displayOptions: showFor('routeBooking'),
 	},
 ];
@@ -53,10 +53,17 @@ export function eventVersionKey(json: IDataObject): string | undefined {
 	return typeof version === 'string' && version ? `${eventId}|${version}` : undefined;
 }
 
+/** A sweep item for an attempt after the first: its version may have been routed by an execution that then failed or was cut off. */
+function isRedrive(json: IDataObject): boolean {
+	return json.sweep === true && Number(json.attempt) > 1;
+}
+
 export async function execute(ctx: IExecuteFunctions, out: Outputs): Promise<void> {
 	// Event versions already routed (by any n8n process) are dropped before routing.
-	// The calendar sweep re-drives only what the Booking Ledger says is not done: never dropped here.
-	const versionKeys = ctx.getInputData().map((item) => (item.json.sweep === true ? undefined : eventVersionKey(item.json)));
+	// A change the calendar sweep re-drives (a later attempt: the Booking Ledger says it is not done) is never dropped
+	// here. A change the sweep found first is claimed here like a notification's: when Graph's notification of it was
+	// still queued (a restart in queue mode, a backlog), whichever execution routes it first books it, the other drops it.
+	const versionKeys = ctx.getInputData().map((item) => (isRedrive(item.json) ? undefined : eventVersionKey(item.json)));
 	const distinct = [...new Set(versionKeys.filter((k): k is string => k !== undefined))];
 	const fresh = ctx.getNodeParameter('eventVersionOnce', 0, true) === true ? await recordFirstTime(ctx, distinct, 5_000) : undefined;
 	const alreadyRouted = (i: number) => {

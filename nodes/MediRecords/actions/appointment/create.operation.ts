@@ -146,10 +146,14 @@ export async function execute(ctx: Ctx, i: number): Promise<IDataObject> {
 	if (options.allowDoubleBookingForProvider) body.allowDoubleBookingForProvider = true;
 
 	const path = await practicePath(ctx);
+	const live = (a: IDataObject | undefined) => (a && a.appointmentStatus !== APPOINTMENT_STATUS.cancelled ? a : undefined);
 	const recheck = reference
 		? async () => {
-				const found = await findByReference(ctx, reference, { patientId, timeZone: tz }, i);
-				return found && found.appointmentStatus !== APPOINTMENT_STATUS.cancelled ? { ...found, recovered: true } : undefined;
+				// Another execution of the same booking (a crash's re-run racing the calendar sweep) may have booked it
+				// under a patient record of its own: the provider's calendar finds it, and the booking is not made twice.
+				const found = live(await findByReference(ctx, reference, { patientId, timeZone: tz }, i)) ?? (providerId ? live(await findByReference(ctx, reference, { providerId, timeZone: tz }, i)) : undefined);
+				if (!found) return undefined;
+				return { ...found, recovered: true, ...(found.patientId !== undefined && found.patientId !== patientId ? { heldByOtherPatientRecord: true } : {}) };
 			}
 		: undefined;
 	// With a reference, a server error is retried only after checking the failed attempt booked nothing.
