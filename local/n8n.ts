@@ -299,14 +299,38 @@ export class N8n {
 				this.procs.push(p);
 				await this.waitHealthy(`http://127.0.0.1:${port}/healthz/readiness`, 120_000);
 			}
-			for (const [i, port] of this.webhookPorts.entries()) {
-				const p = spawn(NODE24, [N8N_BIN, 'webhook'], { env: { ...this.env(), N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await freePort()) }, stdio: ['ignore', 'pipe', 'pipe'] });
-				p.stdout!.on('data', (b: Buffer) => this.logs.push(`[webhook${i}] ${b}`));
-				p.stderr!.on('data', (b: Buffer) => this.logs.push(`[webhook${i}] ${b}`));
-				this.procs.push(p);
-				await this.waitHealthy(`http://127.0.0.1:${port}/healthz/readiness`, 120_000);
-			}
+			await this.startWebhooks();
 		}
+	}
+
+	private webhookProcs: ChildProcess[] = [];
+
+	/** Queue mode: the `n8n webhook` processes, on the ports Graph's subscriptions name. */
+	async startWebhooks(): Promise<void> {
+		for (const [i, port] of this.webhookPorts.entries()) {
+			const p = spawn(NODE24, [N8N_BIN, 'webhook'], { env: { ...this.env(), N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await freePort()) }, stdio: ['ignore', 'pipe', 'pipe'] });
+			p.stdout!.on('data', (b: Buffer) => this.logs.push(`[webhook${i}] ${b}`));
+			p.stderr!.on('data', (b: Buffer) => this.logs.push(`[webhook${i}] ${b}`));
+			this.procs.push(p);
+			this.webhookProcs.push(p);
+			await this.waitHealthy(`http://127.0.0.1:${port}/healthz/readiness`, 120_000);
+		}
+	}
+
+	/** A deploy of the webhook processes (`docker compose restart n8n-webhook`): SIGTERM, and n8n's graceful shutdown runs. */
+	async stopWebhooks(): Promise<void> {
+		for (const p of this.webhookProcs) await this.terminate(p, 60_000);
+		this.procs = this.procs.filter((p) => !this.webhookProcs.includes(p));
+		this.webhookProcs = [];
+	}
+
+	private async terminate(p: ChildProcess, graceMs: number): Promise<void> {
+		if (p.exitCode !== null || p.signalCode !== null) return;
+		p.kill('SIGTERM');
+		await new Promise<void>((r) => {
+			const t = setTimeout(() => (p.kill('SIGKILL'), r()), graceMs);
+			p.once('exit', () => (clearTimeout(t), r()));
+		});
 	}
 
 	private session?: { cookie: string; browserId: string };
@@ -409,22 +433,18 @@ export class N8n {
 		throw new Error(`n8n did not become healthy at ${url}:\n${this.logs.slice(-40).join('')}`);
 	}
 
-	async stop(): Promise<void> {
-		for (const p of this.procs.reverse()) {
-			if (p.exitCode !== null) continue;
-			p.kill('SIGTERM');
-			await new Promise<void>((r) => {
-				const t = setTimeout(() => (p.kill('SIGKILL'), r()), 15_000);
-				p.once('exit', () => (clearTimeout(t), r()));
-			});
-		}
+	/** Every process stopped with SIGTERM, the last started first; `graceMs` later one still running is killed. */
+	async stop(graceMs = 15_000): Promise<void> {
+		for (const p of this.procs.reverse()) await this.terminate(p, graceMs);
 		this.procs = [];
+		this.webhookProcs = [];
 	}
 
 	/** Every n8n process killed at once (SIGKILL: a power cut, the OOM killer), nothing finished; `start()` brings them back. */
 	crash(): void {
 		for (const p of this.procs) if (p.exitCode === null) p.kill('SIGKILL');
 		this.procs = [];
+		this.webhookProcs = [];
 	}
 
 	/** The environment each running n8n process was started with (Linux /proc), main first. */

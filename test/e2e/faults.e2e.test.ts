@@ -150,6 +150,23 @@ describe(`every booking lands exactly once, whatever fails, in real n8n ${N8N_VE
 		expect(pages()).toEqual([]);
 	});
 
+	// A deploy: SIGTERM, as `docker compose restart` sends it. Queue mode stops the webhook process Graph posts to; regular mode stops main.
+	test(`n8n stopped for a deploy (SIGTERM to ${MODE === 'queue' ? 'the webhook process' : 'main'}) right after acknowledging 10 notifications, then started again: every booking lands once, no patient twice; nobody is paged`, async () => {
+		w.mr.faults.latencyMs = 1500;
+		const acknowledged = w.graph.deliveries.filter((d) => d.status === 202).length;
+		const { events, bookers } = bookMany(10, 'nurse', 'Weight Loss Follow-up');
+		await waitFor('10 notifications acknowledged', () => w.graph.deliveries.filter((d) => d.status === 202).length >= acknowledged + 10, 60_000, 5);
+		if (MODE === 'queue') await w.n8n.stopWebhooks();
+		else await w.n8n.stop(60_000);
+		w.mr.faults.latencyMs = 0;
+		const notBookedWhenStopped = events.filter((ev) => appointmentsFor(w, ev.id).length === 0).length;
+		if (MODE === 'queue') await w.n8n.startWebhooks();
+		else await w.n8n.start();
+		await expectBookedOnce(events, bookers);
+		console.log(`deploy (SIGTERM) after acknowledging 10: ${notBookedWhenStopped} not yet booked when it stopped`);
+		expect(pages()).toEqual([]);
+	});
+
 	test('a Sweep Now request from ops is accepted with the ops key only', async () => {
 		const denied = await fetch(`${w.n8n.url}/webhook/calendar-sweep`, { method: 'POST' });
 		expect(denied.status).toBe(403);
