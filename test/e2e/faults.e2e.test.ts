@@ -79,6 +79,15 @@ function bookMany(n: number, who = 'nurse', eventType = 'Weight Loss Follow-up')
 	return { events, bookers };
 }
 
+/** `n` bookings whose notifications Graph has had its 202 for, MediRecords answering slowly so they are still being booked. */
+async function acknowledgedWhileMediRecordsIsSlow(n: number, who: string, eventType: string): Promise<{ events: GraphEvent[]; bookers: Booker[] }> {
+	w.mr.faults.latencyMs = 1500;
+	const acknowledged = w.graph.deliveries.filter((d) => d.status === 202).length;
+	const booked = bookMany(n, who, eventType);
+	await waitFor(`${n} notifications acknowledged`, () => w.graph.deliveries.filter((d) => d.status === 202).length >= acknowledged + n, 60_000, 5);
+	return booked;
+}
+
 describe(`every booking lands exactly once, whatever fails, in real n8n ${N8N_VERSION} (${MODE} mode)`, () => {
 	test('a plain booking: booked by its notification, recorded in the Booking Ledger as done with its appointment id; the sweep does not book it again', async () => {
 		const { events, bookers } = bookMany(1, 'ramona', 'GAPS Coaching Follow-up');
@@ -136,10 +145,7 @@ describe(`every booking lands exactly once, whatever fails, in real n8n ${N8N_VE
 	// In queue mode the acknowledged notifications wait in Redis and run after the restart, while the sweep n8n runs at start
 	// finds the same changes: both executions book the same event unless the first to route it claims it (Route Booking).
 	test('n8n killed (SIGKILL) right after acknowledging 10 notifications, then started again: every booking lands once, no patient twice; nobody is paged', async () => {
-		w.mr.faults.latencyMs = 1500;
-		const acknowledged = w.graph.deliveries.filter((d) => d.status === 202).length;
-		const { events, bookers } = bookMany(10, 'ramona', 'GAPS Coaching Follow-up');
-		await waitFor('10 notifications acknowledged', () => w.graph.deliveries.filter((d) => d.status === 202).length >= acknowledged + 10, 60_000, 5);
+		const { events, bookers } = await acknowledgedWhileMediRecordsIsSlow(10, 'ramona', 'GAPS Coaching Follow-up');
 		w.n8n.crash();
 		w.mr.faults.latencyMs = 0;
 		const lostBeforeRestart = events.filter((ev) => appointmentsFor(w, ev.id).length === 0).length;
@@ -152,10 +158,7 @@ describe(`every booking lands exactly once, whatever fails, in real n8n ${N8N_VE
 
 	// A deploy: SIGTERM, as `docker compose restart` sends it. Queue mode stops the webhook process Graph posts to; regular mode stops main.
 	test(`n8n stopped for a deploy (SIGTERM to ${MODE === 'queue' ? 'the webhook process' : 'main'}) right after acknowledging 10 notifications, then started again: every booking lands once, no patient twice; nobody is paged`, async () => {
-		w.mr.faults.latencyMs = 1500;
-		const acknowledged = w.graph.deliveries.filter((d) => d.status === 202).length;
-		const { events, bookers } = bookMany(10, 'nurse', 'Weight Loss Follow-up');
-		await waitFor('10 notifications acknowledged', () => w.graph.deliveries.filter((d) => d.status === 202).length >= acknowledged + 10, 60_000, 5);
+		const { events, bookers } = await acknowledgedWhileMediRecordsIsSlow(10, 'nurse', 'Weight Loss Follow-up');
 		if (MODE === 'queue') await w.n8n.stopWebhooks();
 		else await w.n8n.stop(60_000);
 		w.mr.faults.latencyMs = 0;

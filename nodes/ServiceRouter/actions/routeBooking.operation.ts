@@ -55,7 +55,7 @@ export function eventVersionKey(json: IDataObject): string | undefined {
 
 /** A sweep item for an attempt after the first: its version may have been routed by an execution that then failed or was cut off. */
 function isRedrive(json: IDataObject): boolean {
-	return json.sweep === true && Number(json.attempt) > 1;
+	return json.sweep === true && (entryOf(json)?.attempt ?? 1) > 1;
 }
 
 export async function execute(ctx: IExecuteFunctions, out: Outputs): Promise<void> {

@@ -95,6 +95,9 @@ export const description: INodeProperties[] = [
 
 ];
 
+/** The appointment unless MediRecords has it as cancelled (a cancelled booking of the same reference is booked anew). */
+const live = (a: IDataObject | undefined): IDataObject | undefined => (a && a.appointmentStatus !== APPOINTMENT_STATUS.cancelled ? a : undefined);
+
 export async function execute(ctx: Ctx, i: number): Promise<IDataObject> {
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
 	const tz = String(options.timeZone || DEFAULT_TIME_ZONE);
@@ -109,8 +112,7 @@ export async function execute(ctx: Ctx, i: number): Promise<IDataObject> {
 
 	let existing: IDataObject | undefined;
 	if (reference && options.patientIsNew !== true) {
-		const found = await findByReference(ctx, reference, { patientId, timeZone: tz }, i);
-		if (found && found.appointmentStatus !== APPOINTMENT_STATUS.cancelled) existing = found;
+		existing = live(await findByReference(ctx, reference, { patientId, timeZone: tz }, i));
 		if (existing && options.ifReferenceExists !== 'update') return { action: 'existing', ...existing };
 	}
 
@@ -146,7 +148,6 @@ export async function execute(ctx: Ctx, i: number): Promise<IDataObject> {
 	if (options.allowDoubleBookingForProvider) body.allowDoubleBookingForProvider = true;
 
 	const path = await practicePath(ctx);
-	const live = (a: IDataObject | undefined) => (a && a.appointmentStatus !== APPOINTMENT_STATUS.cancelled ? a : undefined);
 	const recheck = reference
 		? async () => {
 				// Another execution of the same booking (a crash's re-run racing the calendar sweep) may have booked it
