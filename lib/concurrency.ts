@@ -37,3 +37,28 @@ export class Limiter {
 		return Promise.all(items.map((item, i) => this.run(() => fn(item, i))));
 	}
 }
+
+/**
+ * One task at a time per key, in arrival order; tasks under different keys run side by side. Within one
+ * process this turns "look for it, create it if absent" into one step, so two executions racing on the
+ * same key cannot both find nothing and both create.
+ */
+export class KeyedMutex {
+	private readonly tails = new Map<string, Promise<unknown>>();
+
+	/** Keys with a task running or waiting (for tests and diagnostics). */
+	get size(): number {
+		return this.tails.size;
+	}
+
+	async run<T>(key: string, task: () => Promise<T>): Promise<T> {
+		const previous = this.tails.get(key) ?? Promise.resolve();
+		const mine = previous.catch(() => undefined).then(task);
+		this.tails.set(key, mine);
+		try {
+			return await mine;
+		} finally {
+			if (this.tails.get(key) === mine) this.tails.delete(key);
+		}
+	}
+}

@@ -36,6 +36,16 @@ export function nameKey(s: unknown): string {
 const fullNameKey = (r: PatientRecord) => nameKey(`${String(r.firstName ?? '')} ${String(r.lastName ?? '')}`);
 
 const emailKey = (s: unknown) => String(s ?? '').trim().toLowerCase();
+
+/**
+ * What two inputs share whenever the policy could call them the same person: every "yes" above needs the
+ * names to agree, so the whole name (or, without one, the email) is the key under which looking a patient
+ * up and creating them is one step. Different people with one name only wait for each other.
+ */
+export function identityLockKey(r: PatientRecord): string {
+	const name = fullNameKey(r);
+	return name ? `name:${name}` : `email:${emailKey(r.email)}`;
+}
 const phoneKey = (s: unknown) => String(s ?? '').replace(/\D/g, '');
 
 /** Empty, whitespace, and MediRecords' "unknown" / "not stated" genders carry no information. */

@@ -5,20 +5,14 @@
  * of one workflow are therefore run one after another here.
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
+import { KeyedMutex } from '../../lib/concurrency';
 
-const queues = new Map<string, Promise<unknown>>();
+const perWorkflow = new KeyedMutex();
 
 /** Records `keys` for this workflow and returns those never recorded before. */
 export async function recordFirstTime(ctx: IExecuteFunctions, keys: string[], maxEntries: number): Promise<Set<string>> {
 	if (!keys.length) return new Set();
 	const workflowId = String(ctx.getWorkflow().id ?? '');
-	const previous = queues.get(workflowId) ?? Promise.resolve();
-	const mine = previous.catch(() => undefined).then(async () => ctx.helpers.checkProcessedAndRecord(keys, 'workflow', { mode: 'entries', maxEntries }));
-	queues.set(workflowId, mine);
-	try {
-		const result = await mine;
-		return new Set(result.new.map(String));
-	} finally {
-		if (queues.get(workflowId) === mine) queues.delete(workflowId);
-	}
+	const result = await perWorkflow.run(workflowId, async () => ctx.helpers.checkProcessedAndRecord(keys, 'workflow', { mode: 'entries', maxEntries }));
+	return new Set(result.new.map(String));
 }

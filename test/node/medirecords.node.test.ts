@@ -56,6 +56,16 @@ describe('Patient', () => {
 		expect(stored).toMatchObject({ firstName: 'Ana', lastName: 'Citizen', dob: '1988-04-12', email: 'ana.citizen@example.com', mobilePhone: '+61400111222', gender: 'F', titleCode: 'MS', defaultPracticeId: PRACTICE_ID });
 	});
 
+	test('two executions of Create or Update for one new patient at the same moment (MediRecords slow): one patient, the second finds the first', async () => {
+		sb.faults.latencyMs = 150;
+		const fields = { email: 'ana.twice@example.com', firstName: 'Ana', lastName: 'Twice', dob: '1988-04-12' };
+		const [a, b] = await Promise.all([upsert(fields, { gender: 'F' }), upsert({ ...fields, firstName: 'ANA' }, { gender: 'F' })]);
+		const actions = [ok(a)[0].action, ok(b)[0].action].sort();
+		expect(actions).toEqual(['created', 'unchanged']);
+		expect(ok(a)[0].patientId).toBe(ok(b)[0].patientId);
+		expect([...sb.state.patients.values()].filter((p) => p.email === 'ana.twice@example.com')).toHaveLength(1);
+	});
+
 	test('Create or Update finds the same person (name + email) and only fills blanks', async () => {
 		const id = ok(await upsert({ email: 'ana.citizen@example.com', firstName: 'Ana', lastName: 'Citizen', dob: '1988-04-12' }, { gender: 'F' }))[0].patientId as string;
 		const [out] = ok(await upsert({ email: 'ANA.CITIZEN@example.com', firstName: 'ana', lastName: 'CITIZEN' }, { mobilePhone: '+61400999888', gender: 'U' }));

@@ -1,4 +1,4 @@
-import { Limiter } from '../../lib/concurrency';
+import { KeyedMutex, Limiter } from '../../lib/concurrency';
 
 const tick = () => new Promise((r) => setImmediate(r));
 function gate(): { promise: Promise<void>; resolve: () => void } {
@@ -47,5 +47,39 @@ describe('Limiter', () => {
 	test('refuses a limit that is not a positive integer', () => {
 		expect(() => new Limiter(0)).toThrow(RangeError);
 		expect(() => new Limiter(1.5)).toThrow(RangeError);
+	});
+});
+
+describe('KeyedMutex', () => {
+	test('runs one task at a time per key, in arrival order, while other keys run side by side; a failure does not block the next', async () => {
+		const mutex = new KeyedMutex();
+		const log: string[] = [];
+		const a1 = gate();
+		const b1 = gate();
+		const first = mutex.run('a', async () => {
+			log.push('a1 start');
+			await a1.promise;
+			log.push('a1 end');
+			throw new Error('MediRecords refused');
+		});
+		const second = mutex.run('a', async () => {
+			log.push('a2');
+			return 2;
+		});
+		const other = mutex.run('b', async () => {
+			log.push('b1 start');
+			await b1.promise;
+			return 'b';
+		});
+		await tick();
+		expect(log).toEqual(['a1 start', 'b1 start']);
+		expect(mutex.size).toBe(2);
+		a1.resolve();
+		await expect(first).rejects.toThrow('MediRecords refused');
+		await expect(second).resolves.toBe(2);
+		expect(log).toEqual(['a1 start', 'b1 start', 'a1 end', 'a2']);
+		b1.resolve();
+		await expect(other).resolves.toBe('b');
+		expect(mutex.size).toBe(0);
 	});
 });

@@ -1,4 +1,4 @@
-import { assess, contactWrite, decideMatch, isUnknown, planUpdate } from '../../../lib/medirecords/identity';
+import { assess, contactWrite, decideMatch, identityLockKey, isUnknown, planUpdate } from '../../../lib/medirecords/identity';
 
 const jane = { id: 'p-jane', firstName: 'Jane', lastName: 'Doe', email: 'family@example.com', dob: '1980-05-01', gender: 'F', mobilePhone: '+61400111222' };
 const tom = { id: 'p-tom', firstName: 'Tom', lastName: 'Doe', email: 'family@example.com', dob: '2012-09-09', gender: 'M' };
@@ -71,5 +71,18 @@ describe('identity policy: what public input may change', () => {
 		['write', 'nameAndDob', true],
 	] as const)('contact details under %s on a %s match may be written: %s', (policy, matchedBy, allowed) => {
 		expect(contactWrite(policy, matchedBy)).toBe(allowed);
+	});
+});
+
+describe('identity lock key: inputs the policy could call one person share it', () => {
+	test('the whole name, however Calendly and JotForm split it, with accents and case ignored', () => {
+		const calendly = { firstName: 'Ana María', lastName: 'de la Cruz', email: 'a@example.com' };
+		const jotform = { firstName: 'ana maria de', lastName: 'La Cruz', email: 'other@example.com' };
+		expect(identityLockKey(calendly)).toBe(identityLockKey(jotform));
+		expect(identityLockKey(calendly)).not.toBe(identityLockKey({ firstName: 'Ana', lastName: 'Cruz' }));
+	});
+	test('without a name, the email', () => {
+		expect(identityLockKey({ email: ' A@Example.com ' })).toBe(identityLockKey({ email: 'a@example.com' }));
+		expect(identityLockKey({ email: 'a@example.com' })).not.toBe(identityLockKey({ email: 'b@example.com' }));
 	});
 });

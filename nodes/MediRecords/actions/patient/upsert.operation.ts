@@ -1,6 +1,7 @@
 /** Create or Update: finds the patient by the clinic’s identity policy, creates them if absent, and changes an existing record only as Existing Patient allows; anything else is proposed for review. */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { CONTACT_FIELDS, contactWrite, isUnknown, planUpdate, type ContactWrite, type MatchDecision, type UpdatePlan } from '../../../../lib/medirecords/identity';
+import { KeyedMutex } from '../../../../lib/concurrency';
+import { CONTACT_FIELDS, contactWrite, identityLockKey, isUnknown, planUpdate, type ContactWrite, type MatchDecision, type UpdatePlan } from '../../../../lib/medirecords/identity';
 import { type PatientInput } from '../../../../lib/medirecords/mapping';
 import type { PatientAddress } from '../../../../lib/sources/patientFields';
 import { mediRecordsRequest } from '../../transport';
@@ -62,9 +63,15 @@ export const description: INodeProperties[] = [email, firstName, lastName, dob, 
 /** What a person may need to look at, in the same shape on every Create or Update output. */
 const review = (reasons: string[], proposedChanges: IDataObject) => ({ needsReview: reasons.length > 0, reviewReasons: reasons, proposedChanges });
 
+/**
+ * Executions in this process that may be about one person look them up and create them one at a time:
+ * two bookings from a new patient arriving together give one patient, the second finding the first's.
+ */
+const identities = new KeyedMutex();
+
 export async function upsertPatient(ctx: Ctx, p: PatientInput, i: number, onExisting: OnExisting = 'fillBlanks', address?: PatientAddress, contact: ContactWrite = 'emailMatch'): Promise<IDataObject> {
 	const policy: ContactWrite = onExisting === 'overwrite' ? 'write' : contact;
-	const out = await upsertRecord(ctx, p, i, onExisting, policy);
+	const out = await identities.run(identityLockKey(p), async () => upsertRecord(ctx, p, i, onExisting, policy));
 	if (!address || typeof out.patientId !== 'string') return out;
 	const isNew = out.action === 'created';
 	const synced = await syncAddress(ctx, out.patientId, address, i, isNew, isNew || contactWrite(policy, out.matchedBy as MatchDecision['matchedBy']));
