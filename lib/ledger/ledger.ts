@@ -81,6 +81,24 @@ export function entryOf(item: { changeType?: unknown; mailbox?: unknown; eventId
 	return { key: ledgerKey(mailbox, eventId), mailbox, eventId, version: changeVersion(item), attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 1 };
 }
 
+/**
+ * What n8n's deduplication store records once a calendar change is claimed: `eventId|changeKey`, or
+ * `eventId|deleted`. Undefined for items that are not calendar changes and for failed reads (nothing to claim).
+ */
+export function versionClaimKey(item: { changeType?: unknown; eventId?: unknown; event?: unknown }): string | undefined {
+	const event = (item.event ?? {}) as { id?: unknown };
+	const eventId = typeof item.eventId === 'string' && item.eventId ? item.eventId : event.id;
+	if (typeof eventId !== 'string' || !eventId) return undefined;
+	const version = changeVersion(item);
+	return version ? `${eventId}|${version}` : undefined;
+}
+
+/** A change the calendar sweep re-drives (an attempt after the first): the ledger says it is not done, whoever claimed it before. */
+export function isRedrive(item: { sweep?: unknown; attempt?: unknown }): boolean {
+	const attempt = Number(item.attempt);
+	return item.sweep === true && Number.isInteger(attempt) && attempt > 1;
+}
+
 /** The back-off after failed attempt number `attempt`. */
 export function backoff(attempt: number, s: RetrySettings): number {
 	return Math.min(s.maxBackoffMs, s.backoffMs * 2 ** Math.max(0, attempt - 1));

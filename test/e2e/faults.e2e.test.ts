@@ -52,17 +52,27 @@ const bookingExecutions = () => w.n8n.executionCustomData('BookingProcWf001');
 /** Pages: alerts ops must act on (an automatic retry pages nobody). */
 const pages = () => w.alerts.alerts.filter((a) => a.kind === 'workflow_error');
 
+/**
+ * The events not yet converged: without exactly one appointment, or without Outlook's current version done in the
+ * ledger (read once per call). Ids, states and reason codes only, no patient data.
+ */
+function unconverged(events: GraphEvent[]) {
+	const rows = new Map(ledger().map((r) => [r.eventId, r]));
+	return events
+		.map((ev) => {
+			const r = rows.get(ev.id);
+			return { event: ev.id.slice(-8), appointments: appointmentsFor(w, ev.id).length, state: r?.state, outcome: r?.outcome, attempts: r && Number(r.attempts), reason: r?.reason, outlooksVersionDone: r?.doneVersion === outlookNow(ev).changeKey };
+		})
+		.filter((l) => l.appointments !== 1 || l.state !== 'done' || !l.outlooksVersionDone);
+}
+
 /** Each event booked exactly once, at Outlook's time, for one patient per booker. */
 async function expectBookedOnce(events: GraphEvent[], bookers: Booker[]): Promise<void> {
 	try {
-		await waitFor(`${events.length} appointments`, () => events.every((ev) => appointmentsFor(w, ev.id).length === 1 && ledgerRow(ev.id)?.state === 'done' && ledgerRow(ev.id)?.doneVersion === outlookNow(ev).changeKey), CONVERGE_MS, 250);
+		await waitFor(`${events.length} appointments`, () => unconverged(events).length === 0, CONVERGE_MS, 250);
 	} catch (e) {
-		// What did not converge, for the record: appointments and ledger state per event (ids and reason codes only, no patient data).
-		const left = events.map((ev) => {
-			const r = ledgerRow(ev.id);
-			return { event: ev.id.slice(-8), appointments: appointmentsFor(w, ev.id).length, state: r?.state, outcome: r?.outcome, attempts: r?.attempts, reason: r?.reason, outlooksVersionDone: r?.doneVersion === outlookNow(ev).changeKey };
-		});
-		throw new Error(`${(e as Error).message}\n${JSON.stringify(left.filter((l) => l.appointments !== 1 || l.state !== 'done' || !l.outlooksVersionDone), null, 1)}`);
+		// What did not converge, for the record.
+		throw new Error(`${(e as Error).message}\n${JSON.stringify(unconverged(events), null, 1)}`);
 	}
 	for (const ev of events) {
 		const appts = appointmentsFor(w, ev.id);

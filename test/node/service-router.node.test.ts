@@ -325,6 +325,31 @@ describe('Record Outcome', () => {
 		expect(main.map((i) => (i.json.retry as IDataObject | undefined)?.givenUp)).toEqual([false, true, undefined]);
 	});
 
+	test('Started claims each version once: a repeat gets no working row (a done row stays done), sweep changes are never dropped, and Route Booking does not claim twice', async () => {
+		const change = (eventId: string, changeKey: string, extra: IDataObject = {}) => ({ changeType: 'updated', mailbox: 'nurse@clinic.example', eventId, event: { ...graphEvent({ subject: 'Weight Loss Follow-up', mailbox: 'nurse@clinic.example', id: eventId }), changeKey }, ...extra });
+		const start = (input: IDataObject[]) => runNode({ type: 'serviceRouter', name: 'Record Started', typeVersion: 1.1, parameters: { operation: 'recordOutcome', outcome: 'started', ledgerEntry: '={{ $json }}' } }, input);
+		const versions = (r: Awaited<ReturnType<typeof start>>) => r.outputs.map((o) => o.map((i) => String((i.json.event as IDataObject | undefined)?.changeKey ?? i.json.version)));
+		// Graph delivers one version twice in a POST, then again later (to another n8n process): one working row, one item on.
+		const first = await start([change('AAMk-start-1', 'v1'), change('AAMk-start-1', 'v1')]);
+		expect(versions(first)).toEqual([['v1'], ['v1']]);
+		expect(first.outputs[1][0].json).toMatchObject({ state: 'working', version: 'v1' });
+		expect(first.outputs[0][0].json.versionClaimed).toBe(true);
+		expect(versions(await start([change('AAMk-start-1', 'v1')]))).toEqual([[], []]);
+		// A new version starts; the sweep's own find of a version is never dropped (its earlier claim was cut off before its row).
+		expect(versions(await start([change('AAMk-start-1', 'v2')]))).toEqual([['v2'], ['v2']]);
+		expect(versions(await start([change('AAMk-start-1', 'v2', { sweep: true, attempt: 1 })]))).toEqual([['v2'], ['v2']]);
+		// A sweep find claims too: the notification queued behind it drops.
+		expect(versions(await start([change('AAMk-start-1', 'v3', { sweep: true, attempt: 1 })]))).toEqual([['v3'], ['v3']]);
+		expect(versions(await start([change('AAMk-start-1', 'v3')]))).toEqual([[], []]);
+		// Route Booking routes what Started claimed, once.
+		const routed = await router({ operation: 'routeBooking', catalog: '={{ $json.catalog }}', serviceOutputs: 'weight-loss' }, [{ ...first.outputs[0][0].json, catalog }]);
+		expect(routed.outputs[0]).toHaveLength(1);
+		// Switched off, every version goes on.
+		const off = await runNode({ type: 'serviceRouter', name: 'Record Started', typeVersion: 1.1, parameters: { operation: 'recordOutcome', outcome: 'started', ledgerEntry: '={{ $json }}', eventVersionOnce: false } }, [change('AAMk-start-1', 'v1')]);
+		expect(versions(off)).toEqual([['v1'], ['v1']]);
+		expect(off.outputs[0][0].json).not.toHaveProperty('versionClaimed');
+	});
+
 	test('its retry defaults are the ledger’s own', () => {
 		const props = new ServiceRouter().description.properties;
 		const def = (name: string) => props.find((p) => p.name === name)!.default;

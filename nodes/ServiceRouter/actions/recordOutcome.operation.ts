@@ -7,6 +7,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { DEFAULT_RETRY, doneRow, entryOf, failedRow, workingRow, type DoneOutcome, type LedgerEntry } from '../../../lib/ledger/ledger';
+import { claimVersions } from './claims';
 import { jsonParameter, showFor, type Operation, type Outputs } from './common';
 
 export const option: Operation['option'] = {
@@ -51,6 +52,15 @@ export const description: INodeProperties[] = [
 		default: 5,
 		typeOptions: { minValue: 0 },
 		description: 'Longer than the slowest booking takes (MediRecords retried at every step). After it, the sweep takes the work for cut off and reads the event again.',
+		displayOptions: show('started'),
+	},
+	{
+		displayName: 'Each Event Version Once',
+		name: 'eventVersionOnce',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether a calendar event version (event ID and change key, or its deletion) another execution already started on is dropped here, before its ledger row is touched. Claimed in n8n’s deduplication store, which every n8n process shares, so a notification Graph delivered twice — to main and to a webhook process — books once, and the repeat leaves the row as the first execution wrote it. Changes the Calendar Sweep sends are never dropped (it sends only what the Booking Ledger says is not done or being done); Route Booking does not claim them again.',
 		displayOptions: show('started'),
 	},
 	{
@@ -99,6 +109,10 @@ function entryParameter(ctx: IExecuteFunctions, i: number): LedgerEntry | undefi
 export async function execute(ctx: IExecuteFunctions, out: Outputs): Promise<void> {
 	const items = ctx.getInputData();
 	const now = Date.now();
+	const starting = items.length > 0 && ctx.getNodeParameter('outcome', 0) === 'started';
+	const claimed = starting && ctx.getNodeParameter('eventVersionOnce', 0, true) === true;
+	// Starting: claim each version before its row says working, so a repeat never turns a done row back to working.
+	const alreadyStarted = claimed ? await claimVersions(ctx, out, { sweepFirstAttempts: 'keep' }) : () => false;
 	for (let i = 0; i < items.length; i++) {
 		const outcome = ctx.getNodeParameter('outcome', i) as DoneOutcome | 'failed' | 'started';
 		let entry: LedgerEntry | undefined;
@@ -112,8 +126,9 @@ export async function execute(ctx: IExecuteFunctions, out: Outputs): Promise<voi
 			continue;
 		}
 		if (outcome === 'started') {
+			if (alreadyStarted(i)) continue;
 			out.put('ledger', workingRow(entry, now, Number(ctx.getNodeParameter('leaseMinutes', i, 5)) * 60_000) as unknown as IDataObject, i);
-			out.put('main', items[i].json, i);
+			out.put('main', claimed ? { ...items[i].json, versionClaimed: true } : items[i].json, i);
 			continue;
 		}
 		if (outcome === 'failed') {
@@ -128,4 +143,5 @@ export async function execute(ctx: IExecuteFunctions, out: Outputs): Promise<voi
 		out.put('ledger', doneRow(entry, outcome, appointmentId, reason, now) as unknown as IDataObject, i);
 		out.put('main', items[i].json, i);
 	}
+	if (starting) out.noteExecution(ctx);
 }

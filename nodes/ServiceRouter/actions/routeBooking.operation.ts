@@ -6,7 +6,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { entryOf } from '../../../lib/ledger/ledger';
 import { routeCalendarChange } from '../../../lib/sources/booking';
-import { recordFirstTime } from '../../shared/dedupe';
+import { claimVersions } from './claims';
 import { eachItem, showFor, type Operation, type Outputs } from './common';
 
 export const option: Operation['option'] = {
@@ -38,45 +38,15 @@ export const description: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether a calendar event version (event ID and change key, or its deletion) already routed by an earlier execution is dropped. Recorded in n8n’s deduplication store, which every n8n process shares, so a notification Graph delivered twice — to main and to a webhook process — books once. Changes the Calendar Sweep re-drives (a later attempt) are never dropped: the Booking Ledger says they are not done. A change the sweep finds first is routed once like any other, so a notification still queued behind it books nothing twice.',
+			'Whether a calendar event version (event ID and change key, or its deletion) already routed by an earlier execution is dropped. Recorded in n8n’s deduplication store, which every n8n process shares, so a notification Graph delivered twice — to main and to a webhook process — books once. Changes the Calendar Sweep re-drives (a later attempt) are never dropped: the Booking Ledger says they are not done. A change the sweep finds first is routed once like any other, so a notification still queued behind it books nothing twice. Changes a Record Outcome (Started) step claimed already are passed on.',
 		displayOptions: showFor('routeBooking'),
 	},
 ];
 
-/** `eventId|changeKey` (or `eventId|deleted`) of a Graph trigger item; undefined for other inputs. */
-export function eventVersionKey(json: IDataObject): string | undefined {
-	const event = json.event as IDataObject | undefined;
-	const eventId = json.eventId ?? event?.id;
-	if (typeof eventId !== 'string' || !eventId) return undefined;
-	if (json.changeType === 'deleted') return `${eventId}|deleted`;
-	const version = event?.changeKey ?? event?.lastModifiedDateTime;
-	return typeof version === 'string' && version ? `${eventId}|${version}` : undefined;
-}
-
-/** A sweep item for an attempt after the first: its version may have been routed by an execution that then failed or was cut off. */
-function isRedrive(json: IDataObject): boolean {
-	return json.sweep === true && (entryOf(json)?.attempt ?? 1) > 1;
-}
-
 export async function execute(ctx: IExecuteFunctions, out: Outputs): Promise<void> {
-	// Event versions already routed (by any n8n process) are dropped before routing.
-	// A change the calendar sweep re-drives (a later attempt: the Booking Ledger says it is not done) is never dropped
-	// here. A change the sweep found first is claimed here like a notification's: when Graph's notification of it was
-	// still queued (a restart in queue mode, a backlog), whichever execution routes it first books it, the other drops it.
-	const versionKeys = ctx.getInputData().map((item) => (isRedrive(item.json) ? undefined : eventVersionKey(item.json)));
-	const distinct = [...new Set(versionKeys.filter((k): k is string => k !== undefined))];
-	const fresh = ctx.getNodeParameter('eventVersionOnce', 0, true) === true ? await recordFirstTime(ctx, distinct, 5_000) : undefined;
-	const alreadyRouted = (i: number) => {
-		const key = versionKeys[i];
-		if (!fresh || key === undefined) return false;
-		if (!fresh.has(key)) {
-			out.notes.push({ outcome: 'already routed' });
-			return true;
-		}
-		// The same version twice in one execution: the first one only.
-		fresh.delete(key);
-		return false;
-	};
+	// Event versions already routed (by any n8n process) are dropped before routing: see claims.ts. In the
+	// Booking processor Record Started has claimed them already (and marked them), so nothing is claimed twice.
+	const alreadyRouted = ctx.getNodeParameter('eventVersionOnce', 0, true) === true ? await claimVersions(ctx, out, { sweepFirstAttempts: 'drop' }) : () => false;
 	await eachItem(
 		ctx,
 		out,
