@@ -48,7 +48,12 @@ export function planSweep(changes: SweptChange[], rows: LedgerRow[], now: number
 			continue;
 		}
 		// An execution is at it: its own outcome will say. A crash lets the claim lapse, and it is read again then.
-		if (inFlight(row, now)) continue;
+		// When Outlook has moved on since that execution read the event (a move seconds after the booking), the
+		// mailbox's delta link stays put: the next sweep sees this change again and books it if it is still not done.
+		if (inFlight(row, now)) {
+			if (row!.version !== version) plan.hold.add(c.mailbox);
+			continue;
+		}
 		// A failed or given-up row of this very version is the ledger's to retry (or a person's).
 		if (row && (row.state === 'failed' || row.state === 'given_up') && row.version === version) continue;
 		// Cut off by a crash: another attempt.

@@ -62,7 +62,8 @@ export interface Booking {
 	priceExpected: number | null;
 	currency: string;
 	patient: BookingPatient;
-	sourceIds: { eventId?: string; iCalUId?: string; calendlyEventUri?: string; calendlyInviteeUri?: string; paymentId?: string };
+	/** `modifiedAt`: when Outlook last changed the event (its lastModifiedDateTime), so an older read of it is never written over a newer one. */
+	sourceIds: { eventId?: string; iCalUId?: string; modifiedAt?: string; calendlyEventUri?: string; calendlyInviteeUri?: string; paymentId?: string };
 	matchedRule?: string;
 	attention: Attention[];
 	/** The appointment's notes: "Booked via Calendly: <title>. <the patient's answers, but not their contact details>". */
@@ -332,7 +333,7 @@ export function routeCalendarEvent(catalog: Catalog, event: GraphEvent, mailbox?
 	if (!start || !end) return fail('invalid_event', 'The event times cannot be read.');
 	const durationMinutes = Math.round((Date.parse(end) - Date.parse(start)) / 60000);
 	if (durationMinutes <= 0) return fail('invalid_event', 'The event ends before it starts.');
-	return assemble(catalog, practitioner, decided.value, { source: 'outlook', start, end, durationMinutes, subject, patient, sourceIds: { eventId: event.id, iCalUId: event.iCalUId } });
+	return assemble(catalog, practitioner, decided.value, { source: 'outlook', start, end, durationMinutes, subject, patient, sourceIds: { eventId: event.id, iCalUId: event.iCalUId, ...(typeof event.lastModifiedDateTime === 'string' ? { modifiedAt: event.lastModifiedDateTime } : {}) } });
 }
 
 /** A Calendly `invitee.created` webhook body (or its `payload`). */

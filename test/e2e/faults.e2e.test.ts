@@ -171,6 +171,19 @@ describe(`every booking lands exactly once, whatever fails, in real n8n ${N8N_VE
 		expect(pages()).toEqual([]);
 	});
 
+	test('each of 10 events created, then moved twice within 100 ms: one appointment each, at Outlook’s final time, that version done; nobody is paged', async () => {
+		const { events, bookers } = bookMany(10, 'dr-dia', 'GAPS Coaching Follow-up');
+		for (const ev of events) {
+			for (let k = 0; k < 2; k++) {
+				await new Promise((r) => setTimeout(r, 40));
+				const when = nextSlot();
+				w.graph.updateEvent(mailbox('dr-dia'), ev.id, { start: { dateTime: when.start, timeZone: 'UTC' }, end: { dateTime: when.end, timeZone: 'UTC' } });
+			}
+		}
+		await expectBookedOnce(events, bookers);
+		expect(pages()).toEqual([]);
+	});
+
 	// In queue mode the acknowledged notifications wait in Redis and run after the restart, while the sweep n8n runs at start
 	// finds the same changes: both executions book the same event unless the first to route it claims it (Route Booking).
 	test('n8n killed (SIGKILL) right after acknowledging 10 notifications, then started again: every booking lands once, no patient twice; nobody is paged', async () => {

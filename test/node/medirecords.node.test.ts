@@ -5,6 +5,7 @@ import type { MediRecordsSandbox } from '../../sandbox/medirecords';
 import { APPOINTMENT_TYPES, PRACTICE_ID, PRACTITIONERS, SANDBOX_TOKEN } from '../../sandbox/seed';
 import { setCredentials } from '../helpers/n8n';
 import { MediRecords } from '../../nodes/MediRecords/MediRecords.node';
+import { APPOINTMENT_STATUS } from '../../lib/medirecords/mapping';
 
 let sb: MediRecordsSandbox;
 beforeAll(async () => (sb = await startMediRecords()));
@@ -238,6 +239,30 @@ describe('Appointment', () => {
 		expect(second.action).toBe('existing');
 		expect(second.id).toBe(first.id);
 		expect(sb.state.appointments.size).toBe(1);
+	});
+
+	test('an Outlook event moved twice 40 ms apart: three executions at once, each with the version it read (MediRecords slow), give one appointment at the newest time', async () => {
+		sb.faults.latencyMs = 150;
+		const pid = await patient();
+		const ref = 'AAMkAGI2TG93AAA=moved-twice';
+		const version = (start: string, modifiedAt: string) => mr(createParams(pid, { startTime: start, durationMinutes: 30 }, { externalReference: ref, ifReferenceExists: 'update', sourceModifiedAt: modifiedAt }));
+		// The execution that read the last move gets there first; the two holding older reads come after it.
+		const [newest, first, second] = await Promise.all([
+			version('2026-12-03T11:00:00+11:00', '2026-12-02T01:00:00.080Z'),
+			version('2026-12-03T09:00:00+11:00', '2026-12-02T01:00:00.000Z'),
+			version('2026-12-03T10:00:00+11:00', '2026-12-02T01:00:00.040Z'),
+		]);
+		expect([ok(newest)[0].action, ok(first)[0].action, ok(second)[0].action]).toEqual(['created', 'superseded', 'superseded']);
+		expect(ok(first)[0].superseded).toBe(true);
+		const appointments = [...sb.state.appointments.values()];
+		expect(appointments).toHaveLength(1);
+		expect(appointments[0].scheduleTime).toBe(ok(newest)[0].scheduleTime);
+		// A newer move still moves it; once the event is deleted and cancelled, an older read arriving late books nothing.
+		expect(ok(await version('2026-12-03T12:00:00+11:00', '2026-12-02T01:05:00.000Z'))[0].action).toBe('rescheduled');
+		const cancel = { resource: 'appointment', operation: 'cancel', appointment: { __rl: true, mode: 'reference', value: ref }, referenceLookup: { patientId: pid }, cancellationReason: 'Cancelled in Outlook' };
+		expect(ok(await mr(cancel))[0].action).toBe('cancelled');
+		expect(ok(await version('2026-12-03T12:00:00+11:00', '2026-12-02T01:05:00.000Z'))[0].action).toBe('superseded');
+		expect([...sb.state.appointments.values()].map((a) => a.appointmentStatus)).toEqual([APPOINTMENT_STATUS.cancelled]);
 	});
 
 	test('for a patient created moments ago the reference lookup is skipped; a duplicate run is still booked once', async () => {

@@ -325,7 +325,7 @@ describe('Record Outcome', () => {
 		expect(main.map((i) => (i.json.retry as IDataObject | undefined)?.givenUp)).toEqual([false, true, undefined]);
 	});
 
-	test('Started claims each version once: a repeat gets no working row (a done row stays done), sweep changes are never dropped, and Route Booking does not claim twice', async () => {
+	test('Started claims each version once: a repeat gets no working row (a done row stays done), re-drives are never dropped, and Route Booking does not claim twice', async () => {
 		const change = (eventId: string, changeKey: string, extra: IDataObject = {}) => ({ changeType: 'updated', mailbox: 'nurse@clinic.example', eventId, event: { ...graphEvent({ subject: 'Weight Loss Follow-up', mailbox: 'nurse@clinic.example', id: eventId }), changeKey }, ...extra });
 		const start = (input: IDataObject[]) => runNode({ type: 'serviceRouter', name: 'Record Started', typeVersion: 1.1, parameters: { operation: 'recordOutcome', outcome: 'started', ledgerEntry: '={{ $json }}' } }, input);
 		const versions = (r: Awaited<ReturnType<typeof start>>) => r.outputs.map((o) => o.map((i) => String((i.json.event as IDataObject | undefined)?.changeKey ?? i.json.version)));
@@ -335,9 +335,11 @@ describe('Record Outcome', () => {
 		expect(first.outputs[1][0].json).toMatchObject({ state: 'working', version: 'v1' });
 		expect(first.outputs[0][0].json.versionClaimed).toBe(true);
 		expect(versions(await start([change('AAMk-start-1', 'v1')]))).toEqual([[], []]);
-		// A new version starts; the sweep's own find of a version is never dropped (its earlier claim was cut off before its row).
+		// A new version starts. The sweep finding it too drops (the sweep's own working row lapses if this claim was cut off),
+		// and its re-drive, a later attempt, is never dropped.
 		expect(versions(await start([change('AAMk-start-1', 'v2')]))).toEqual([['v2'], ['v2']]);
-		expect(versions(await start([change('AAMk-start-1', 'v2', { sweep: true, attempt: 1 })]))).toEqual([['v2'], ['v2']]);
+		expect(versions(await start([change('AAMk-start-1', 'v2', { sweep: true, attempt: 1 })]))).toEqual([[], []]);
+		expect(versions(await start([change('AAMk-start-1', 'v2', { sweep: true, attempt: 2 })]))).toEqual([['v2'], ['v2']]);
 		// A sweep find claims too: the notification queued behind it drops.
 		expect(versions(await start([change('AAMk-start-1', 'v3', { sweep: true, attempt: 1 })]))).toEqual([['v3'], ['v3']]);
 		expect(versions(await start([change('AAMk-start-1', 'v3')]))).toEqual([[], []]);

@@ -60,7 +60,7 @@ export const description: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether a calendar event version (event ID and change key, or its deletion) another execution already started on is dropped here, before its ledger row is touched. Claimed in n8n’s deduplication store, which every n8n process shares, so a notification Graph delivered twice — to main and to a webhook process — books once, and the repeat leaves the row as the first execution wrote it. Changes the Calendar Sweep sends are never dropped (it sends only what the Booking Ledger says is not done or being done); Route Booking does not claim them again.',
+			'Whether a calendar event version (event ID and change key, or its deletion) another execution already started on is dropped here, before its ledger row is touched. Claimed in n8n’s deduplication store, which every n8n process shares, so a notification Graph delivered twice — to main and to a webhook process — books once, and the repeat leaves the row as the first execution wrote it. Changes the Calendar Sweep re-drives (a later attempt) are never dropped: the Booking Ledger says they are not done. Route Booking does not claim again what this step claimed.',
 		displayOptions: show('started'),
 	},
 	{
@@ -112,7 +112,7 @@ export async function execute(ctx: IExecuteFunctions, out: Outputs): Promise<voi
 	const starting = items.length > 0 && ctx.getNodeParameter('outcome', 0) === 'started';
 	const claimed = starting && ctx.getNodeParameter('eventVersionOnce', 0, true) === true;
 	// Starting: claim each version before its row says working, so a repeat never turns a done row back to working.
-	const alreadyStarted = claimed ? await claimVersions(ctx, out, { sweepFirstAttempts: 'keep' }) : () => false;
+	const alreadyStarted = claimed ? await claimVersions(ctx, out) : () => false;
 	for (let i = 0; i < items.length; i++) {
 		const outcome = ctx.getNodeParameter('outcome', i) as DoneOutcome | 'failed' | 'started';
 		let entry: LedgerEntry | undefined;
@@ -138,10 +138,17 @@ export async function execute(ctx: IExecuteFunctions, out: Outputs): Promise<voi
 			out.put('main', { ...items[i].json, retry: { eventId: entry.eventId, attempt: row.attempts, givenUp: row.state === 'given_up', nextAttemptAt: row.nextAttemptAt, reason: row.reason } }, i);
 			continue;
 		}
+		// An older version of the booking than one already written (Book Appointment said "superseded"): the
+		// execution of the newer one records it; this one must not say its older version is done.
+		if (items[i].json.superseded === true && (outcome === 'booked' || outcome === 'cancelled')) {
+			out.notes.push({ outcome: 'superseded' });
+			out.put('main', items[i].json, i);
+			continue;
+		}
 		const appointmentId = outcome === 'booked' || outcome === 'cancelled' ? String(ctx.getNodeParameter('appointmentId', i, '') ?? '') : '';
 		const reason = outcome === 'needs_attention' ? String(ctx.getNodeParameter('reason', i, '') ?? '') : '';
 		out.put('ledger', doneRow(entry, outcome, appointmentId, reason, now) as unknown as IDataObject, i);
 		out.put('main', items[i].json, i);
 	}
-	if (starting) out.noteExecution(ctx);
+	if (out.notes.length) out.noteExecution(ctx);
 }

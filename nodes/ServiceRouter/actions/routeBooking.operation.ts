@@ -46,7 +46,7 @@ export const description: INodeProperties[] = [
 export async function execute(ctx: IExecuteFunctions, out: Outputs): Promise<void> {
 	// Event versions already routed (by any n8n process) are dropped before routing: see claims.ts. In the
 	// Booking processor Record Started has claimed them already (and marked them), so nothing is claimed twice.
-	const alreadyRouted = ctx.getNodeParameter('eventVersionOnce', 0, true) === true ? await claimVersions(ctx, out, { sweepFirstAttempts: 'drop' }) : () => false;
+	const alreadyRouted = ctx.getNodeParameter('eventVersionOnce', 0, true) === true ? await claimVersions(ctx, out) : () => false;
 	await eachItem(
 		ctx,
 		out,

@@ -89,4 +89,12 @@ describe('work in progress', () => {
 		const plan = planSweep([], [working('B', NOW - 1, 1), working('C', NOW + 60_000)], NOW, 60_000);
 		expect(plan.reread.map((r) => [r.eventId, nextAttempt(r)])).toEqual([['B', 2]]);
 	});
+
+	test('Outlook moved on since the execution at an event read it: the mailbox keeps its delta link, so the next sweep sees the newer version again', () => {
+		// The row is working on ck-2 (the version the execution read); the same version in the delta holds nothing.
+		expect(planSweep([change('A', 'ck-2')], [working('A', NOW + 60_000)], NOW, 60_000).hold.size).toBe(0);
+		const moved = planSweep([change('A', 'ck-3')], [working('A', NOW + 60_000)], NOW, 60_000);
+		expect(moved).toMatchObject({ send: [], reread: [] });
+		expect([...moved.hold]).toEqual(['dr.dia@clinic.example']);
+	});
 });

@@ -2,6 +2,8 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { APPOINTMENT_STATUS } from '../../../../lib/medirecords/mapping';
+import { DELETED } from '../../../../lib/medirecords/versions';
+import { forReference } from './references';
 import { appointmentToFind, putAppointment, resolveAppointment, show, timeZoneOptions, type Ctx } from './shared';
 
 export const description: INodeProperties[] = [
@@ -19,6 +21,13 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(ctx: Ctx, i: number): Promise<IDataObject> {
+	// By external reference: after the work on it before, and final (an older version of the booking arriving later is not booked again).
+	const locator = ctx.getNodeParameter('appointment', i) as { mode?: string; value?: string };
+	const reference = locator.mode === 'reference' ? String(locator.value ?? '').trim() : '';
+	return forReference(reference, DELETED, () => cancel(ctx, i));
+}
+
+async function cancel(ctx: Ctx, i: number): Promise<IDataObject> {
 	const current = await resolveAppointment(ctx, i);
 	if (!current) return { found: false };
 	const reason = String(ctx.getNodeParameter('cancellationReason', i)).trim();

@@ -5,6 +5,7 @@ import { APPOINTMENT_STATUS, composeNotes } from '../../../../lib/medirecords/ma
 import { DEFAULT_TIME_ZONE, minutesBetween, normaliseScheduleTime } from '../../../../lib/time';
 import { mediRecordsRequest } from '../../transport';
 import { appointmentTypeLocator, providerLocator, REMINDER_OPTIONS, STATUS_OPTIONS, TIME_ZONE_OPTION } from '../common';
+import { forReference } from './references';
 import { findByReference, holdsAlready, intervalCode, locatorValue, practicePath, putAppointment, show, typeDurationMinutes, wrap, type Ctx } from './shared';
 
 export const description: INodeProperties[] = [
@@ -87,6 +88,15 @@ export const description: INodeProperties[] = [
 			},
 			{ displayName: 'Reminder Type', name: 'reminderType', type: 'string', default: '', description: 'MediRecords reminder template code, if the practice uses several' },
 			{ displayName: 'Room ID', name: 'roomId', type: 'string', default: '' },
+			{
+				displayName: 'Source Changed At',
+				name: 'sourceModifiedAt',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. {{ $json.sourceIds.modifiedAt }}',
+				description:
+					'When the source last changed this booking (Outlook’s lastModifiedDateTime). With an external reference, a version older than one this n8n process already wrote is not written: the item says "superseded", and the appointment keeps the newer time.',
+			},
 			{ displayName: 'Status', name: 'status', type: 'options', options: STATUS_OPTIONS.filter((s) => s.value !== 8), default: 2 },
 			TIME_ZONE_OPTION,
 			{ displayName: 'Urgent', name: 'urgent', type: 'boolean', default: false },
@@ -110,6 +120,22 @@ export async function execute(ctx: Ctx, i: number): Promise<IDataObject> {
 	if (!appointmentTypeId) throw new NodeOperationError(ctx.getNode(), 'Appointment Type is empty. Check the service catalog entry for this service.', { itemIndex: i });
 	const scheduleTime = wrap(ctx, i, () => normaliseScheduleTime(start, tz));
 
+	return forReference(reference, String(options.sourceModifiedAt ?? '').trim() || undefined, () => book(ctx, i, { options, tz, patientId, appointmentTypeId, providerId, start, reference, scheduleTime }));
+}
+
+interface Booking {
+	options: IDataObject;
+	tz: string;
+	patientId: string;
+	appointmentTypeId: string;
+	providerId: string;
+	start: string;
+	reference: string;
+	scheduleTime: string;
+}
+
+/** Finds the appointment of the reference (and returns or moves it), or books it. */
+async function book(ctx: Ctx, i: number, { options, tz, patientId, appointmentTypeId, providerId, start, reference, scheduleTime }: Booking): Promise<IDataObject> {
 	let existing: IDataObject | undefined;
 	if (reference && options.patientIsNew !== true) {
 		existing = live(await findByReference(ctx, reference, { patientId, timeZone: tz }, i));
