@@ -71,10 +71,15 @@ export function changeVersion(change: { changeType?: unknown; event?: unknown })
 	return typeof v === 'string' ? v : '';
 }
 
+/** The Graph event id of a trigger or sweep item: its `eventId`, or its event's id ('' when it has neither). */
+function eventIdOf(item: { eventId?: unknown; event?: unknown }): string {
+	const event = (item.event ?? {}) as { id?: unknown };
+	return typeof item.eventId === 'string' && item.eventId ? item.eventId : typeof event.id === 'string' ? event.id : '';
+}
+
 /** The entry of a trigger or sweep item; undefined for items that are not calendar changes (a Calendly body). */
 export function entryOf(item: { changeType?: unknown; mailbox?: unknown; eventId?: unknown; event?: unknown; attempt?: unknown }): LedgerEntry | undefined {
-	const event = (item.event ?? {}) as { id?: unknown };
-	const eventId = typeof item.eventId === 'string' && item.eventId ? item.eventId : typeof event.id === 'string' ? event.id : '';
+	const eventId = eventIdOf(item);
 	const mailbox = typeof item.mailbox === 'string' ? item.mailbox.trim().toLowerCase() : '';
 	if (!eventId || !mailbox) return undefined;
 	const attempt = Number(item.attempt);
@@ -86,9 +91,8 @@ export function entryOf(item: { changeType?: unknown; mailbox?: unknown; eventId
  * `eventId|deleted`. Undefined for items that are not calendar changes and for failed reads (nothing to claim).
  */
 export function versionClaimKey(item: { changeType?: unknown; eventId?: unknown; event?: unknown }): string | undefined {
-	const event = (item.event ?? {}) as { id?: unknown };
-	const eventId = typeof item.eventId === 'string' && item.eventId ? item.eventId : event.id;
-	if (typeof eventId !== 'string' || !eventId) return undefined;
+	const eventId = eventIdOf(item);
+	if (!eventId) return undefined;
 	const version = changeVersion(item);
 	return version ? `${eventId}|${version}` : undefined;
 }
