@@ -103,6 +103,15 @@ export function isRedrive(item: { sweep?: unknown; attempt?: unknown }): boolean
 	return item.sweep === true && Number.isInteger(attempt) && attempt > 1;
 }
 
+/**
+ * Whether an entry names the version it works on. A read that failed names none: it says nothing about the
+ * booking, so it never writes a row (a row that says done stays done, and one another execution is working on
+ * stays its). The calendar sweep's delta query reads the event instead, whatever version it is at by then.
+ */
+export function namesVersion(entry: LedgerEntry): boolean {
+	return entry.version !== '';
+}
+
 /** The back-off after failed attempt number `attempt`. */
 export function backoff(attempt: number, s: RetrySettings): number {
 	return Math.min(s.maxBackoffMs, s.backoffMs * 2 ** Math.max(0, attempt - 1));

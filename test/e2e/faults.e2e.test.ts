@@ -123,8 +123,14 @@ describe(`every booking lands exactly once, whatever fails, in real n8n ${N8N_VE
 
 	test('Graph throttles every event read (429, Retry-After) for a while: nothing is lost to it; the sweep’s delta query books each once meanwhile; nobody is paged', async () => {
 		w.graph.inject({ status: 429, retryAfter: 1, match: '^GET /v1.0/users/[^/]+/events/', times: 40 });
+		const unread = () => bookingExecutions().filter((e) => String(e.data.outcome ?? '').includes('calendar read failed'));
+		const before = unread().length;
 		const { events, bookers } = bookMany(6, 'dr-dia', 'Alternative Medicine Follow-up');
 		await expectBookedOnce(events, bookers);
+		// Each notification's read gives up (five 429s each) and its execution ends, whenever that is against the
+		// sweep's booking: a failed read writes no ledger row, so what the sweep booked stays done.
+		await waitFor('the notifications’ executions ended', () => unread().filter((e) => e.status !== 'running' && e.status !== 'new').length >= before + events.length, CONVERGE_MS, 250);
+		expect(unconverged(events)).toEqual([]);
 		w.graph.faults.queue.length = 0;
 		expect(pages()).toEqual([]);
 	});

@@ -325,6 +325,18 @@ describe('Record Outcome', () => {
 		expect(main.map((i) => (i.json.retry as IDataObject | undefined)?.givenUp)).toEqual([false, true, undefined]);
 	});
 
+	test('a calendar read that failed writes no row, started or failed (a row the sweep booked meanwhile stays done); the item says the sweep reads the event again', async () => {
+		const unread = { changeType: 'fetchFailed', mailbox: 'nurse@clinic.example', eventId: 'AAMk-unread', status: 429, error: 'Too many requests' };
+		const started = await runNode({ type: 'serviceRouter', name: 'Record Started', typeVersion: 1.1, parameters: { operation: 'recordOutcome', outcome: 'started', ledgerEntry: '={{ $json }}' } }, [unread]);
+		expect(started.error).toBeUndefined();
+		expect(started.outputs[0].map((i) => i.json)).toEqual([unread]);
+		expect(started.outputs[1]).toEqual([]);
+		const failed = await runNode({ type: 'serviceRouter', typeVersion: 1.1, parameters: { operation: 'recordOutcome', outcome: 'failed', ledgerEntry: '={{ $json.ledger }}', reason: '={{ $json.reason }}' } }, [{ reason: 'calendar_read_failed', ledger: { key: 'nurse@clinic.example/AAMk-unread', mailbox: 'nurse@clinic.example', eventId: 'AAMk-unread', version: '', attempt: 1 } }]);
+		expect(failed.error).toBeUndefined();
+		expect(failed.outputs[1]).toEqual([]);
+		expect(failed.outputs[0][0].json.retry).toEqual({ eventId: 'AAMk-unread', attempt: 1, givenUp: false, nextAttemptAt: null, bySweep: true, reason: 'calendar_read_failed' });
+	});
+
 	test('Started claims each version once: a repeat gets no working row (a done row stays done), re-drives are never dropped, and Route Booking does not claim twice', async () => {
 		const change = (eventId: string, changeKey: string, extra: IDataObject = {}) => ({ changeType: 'updated', mailbox: 'nurse@clinic.example', eventId, event: { ...graphEvent({ subject: 'Weight Loss Follow-up', mailbox: 'nurse@clinic.example', id: eventId }), changeKey }, ...extra });
 		const start = (input: IDataObject[]) => runNode({ type: 'serviceRouter', name: 'Record Started', typeVersion: 1.1, parameters: { operation: 'recordOutcome', outcome: 'started', ledgerEntry: '={{ $json }}' } }, input);

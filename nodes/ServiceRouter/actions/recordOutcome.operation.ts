@@ -6,7 +6,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { DEFAULT_RETRY, doneRow, entryOf, failedRow, workingRow, type DoneOutcome, type LedgerEntry } from '../../../lib/ledger/ledger';
+import { clipReason, DEFAULT_RETRY, doneRow, entryOf, failedRow, namesVersion, workingRow, type DoneOutcome, type LedgerEntry } from '../../../lib/ledger/ledger';
 import { claimVersions } from './claims';
 import { jsonParameter, showFor, type Operation, type Outputs } from './common';
 
@@ -29,7 +29,7 @@ export const description: INodeProperties[] = [
 		options: [
 			{ name: 'Booked', value: 'booked', description: 'The appointment is in MediRecords at the event’s time' },
 			{ name: 'Cancelled', value: 'cancelled', description: 'The appointment is cancelled (or there was none)' },
-			{ name: 'Failed', value: 'failed', description: 'A Microsoft Graph read or a MediRecords call failed: the sweep tries again after a back-off' },
+			{ name: 'Failed', value: 'failed', description: 'A MediRecords call or a Microsoft Graph read failed: the sweep tries again after a back-off (a failed read writes no row: the sweep’s delta query reads the event)' },
 			{ name: 'Needs Attention', value: 'needs_attention', description: 'It cannot be placed without a person; ops are told by the next step' },
 			{ name: 'Not a Booking', value: 'not_a_booking', description: 'A practitioner’s own entry: nothing to do' },
 			{ name: 'Started', value: 'started', description: 'An execution starts on the change: the sweep leaves the event alone until its outcome is recorded, or the claim times out (a crash)' },
@@ -127,11 +127,21 @@ export async function execute(ctx: IExecuteFunctions, out: Outputs): Promise<voi
 		}
 		if (outcome === 'started') {
 			if (alreadyStarted(i)) continue;
+			// A read that failed starts nothing: there is no version to work on (see namesVersion).
+			if (!namesVersion(entry)) {
+				out.put('main', items[i].json, i);
+				continue;
+			}
 			out.put('ledger', workingRow(entry, now, Number(ctx.getNodeParameter('leaseMinutes', i, 5)) * 60_000) as unknown as IDataObject, i);
 			out.put('main', claimed ? { ...items[i].json, versionClaimed: true } : items[i].json, i);
 			continue;
 		}
 		if (outcome === 'failed') {
+			if (!namesVersion(entry)) {
+				// A failed read: no row (it would turn a row the sweep booked meanwhile back to failed); the sweep's delta query books it.
+				out.put('main', { ...items[i].json, retry: { eventId: entry.eventId, attempt: entry.attempt, givenUp: false, nextAttemptAt: null, bySweep: true, reason: clipReason(ctx.getNodeParameter('reason', i, '')) } }, i);
+				continue;
+			}
 			const backoffMs = Number(ctx.getNodeParameter('backoffMinutes', i, 5)) * 60_000;
 			const row = failedRow(entry, String(ctx.getNodeParameter('reason', i, '') ?? ''), now, { ...DEFAULT_RETRY, backoffMs, maxAttempts: Number(ctx.getNodeParameter('maxAttempts', i, DEFAULT_RETRY.maxAttempts)) });
 			out.put('ledger', row as unknown as IDataObject, i);
