@@ -291,8 +291,8 @@ export class N8n {
 		if (this.opts.mode === 'queue') {
 			for (let i = 0; i < (this.opts.workers ?? 1); i++) {
 				const port = await freePort();
-				// The worker command docker-compose.yml gives its workers (`worker --concurrency=10`).
-				const workerArgs = String(this.composeFile.services['n8n-worker-1'].command).split(/\s+/);
+				// The worker command docker-compose.yml gives its worker (`worker --concurrency=10`).
+				const workerArgs = String(this.composeFile.services['n8n-worker'].command).split(/\s+/);
 				const p = spawn(NODE24, [N8N_BIN, ...workerArgs], { env: { ...this.env(), QUEUE_HEALTH_CHECK_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await freePort()) }, stdio: ['ignore', 'pipe', 'pipe'] });
 				p.stdout!.on('data', (b: Buffer) => this.logs.push(`[worker${i}] ${b}`));
 				p.stderr!.on('data', (b: Buffer) => this.logs.push(`[worker${i}] ${b}`));

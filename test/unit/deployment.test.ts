@@ -54,14 +54,14 @@ describe('docker-compose.yml', () => {
 		expect(() => interpolate(text, example)).toThrow(/N8N_ENCRYPTION_KEY|N8N_DB_PASSWORD|N8N_RUNNERS_AUTH_TOKEN/);
 	});
 
-	test('queue mode: main, two workers and webhook processes on Redis and PostgreSQL, HTTPS in front, execution data pruned', () => {
+	test('queue mode: main, one worker (the MediRecords node serialises per process) and webhook processes on Redis and PostgreSQL, HTTPS in front, execution data pruned', () => {
 		const names = n8nServices.map(([n]) => n).sort();
-		expect(names).toEqual(['n8n', 'n8n-webhook', 'n8n-worker-1', 'n8n-worker-2']);
+		expect(names).toEqual(['n8n', 'n8n-webhook', 'n8n-worker']);
 		for (const [, s] of n8nServices) {
 			expect(s.environment).toMatchObject({ EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_HOST: 'redis', DB_TYPE: 'postgresdb', EXECUTIONS_DATA_PRUNE: 'true', EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none', N8N_PROTOCOL: 'https' });
 			expect(s.environment?.WEBHOOK_URL).toMatch(/^https:\/\//);
 		}
-		expect(command(services['n8n-worker-1'])).toMatch(/^worker --concurrency=\d+$/);
+		expect(command(services['n8n-worker'])).toMatch(/^worker --concurrency=\d+$/);
 		expect(command(services['n8n-webhook'])).toBe('webhook');
 	});
 
@@ -83,7 +83,7 @@ describe('docker-compose.yml', () => {
 				expect(s.environment?.N8N_RUNNERS_AUTH_TOKEN).toBe('${N8N_RUNNERS_AUTH_TOKEN}');
 				return /^http:\/\/([a-z0-9-]+):5679$/.exec(s.environment?.N8N_RUNNERS_TASK_BROKER_URI ?? '')?.[1];
 			});
-		expect(runnerTargets.sort()).toEqual(['n8n', 'n8n-worker-1', 'n8n-worker-2']);
+		expect(runnerTargets.sort()).toEqual(['n8n', 'n8n-worker']);
 	});
 
 	test('readiness healthchecks on main, workers and webhook processes; every n8n process and runner gets ≥ 35 s to stop', () => {
@@ -119,7 +119,8 @@ describe('image layout', () => {
 		expect(nodesDir).toMatch(/^\//);
 		expect(dockerfile).toMatch(/cd "\$CLINIC_NODES_DIR"[\s\S]*npm install \/tmp\/n8n-nodes-medirecords-booking-\*\.tgz/);
 		const users = Object.entries(services).filter(([, s]) => s.image === N8N_IMAGE);
-		expect(users.length).toBeGreaterThanOrEqual(5);
+		expect(users.map(([name]) => name)).toEqual(expect.arrayContaining(['n8n', 'n8n-webhook', 'n8n-worker']));
+		expect(users.length).toBeGreaterThanOrEqual(4);
 		for (const [name, s] of users) {
 			for (const v of s.volumes ?? []) {
 				const target = v.split(':')[1];
