@@ -11,6 +11,7 @@ import { packPackage, N8N_VERSION, OPS_KEY } from '../../local/n8n';
 import { startWorld, stopWorld, waitFor, runUpkeep, type World } from './context';
 import { appointmentsFor, calendlyEvent, newPatient, nextSlot, patientsByEmail, type Booker } from './scenarios';
 import type { GraphEvent } from '../../sandbox/graph';
+import { referenceMarker } from '../../lib/medirecords/mapping';
 
 const MODE = (process.env.E2E_MODE as 'regular' | 'queue') ?? 'regular';
 const SWEEP = 4;
@@ -224,4 +225,79 @@ describe(`every booking lands exactly once, whatever fails, in real n8n ${N8N_VE
 		const ok = await fetch(`${w.n8n.url}/webhook/calendar-sweep`, { method: 'POST', headers: { 'X-Ops-Key': OPS_KEY } });
 		expect(ok.status).toBe(200);
 	});
+
+	test('after every fault above, the drift report reads 0: Outlook and MediRecords agree; ops are told nothing', async () => {
+		const drift = await driftReport();
+		expect({ total: drift.total, drift: drift.drift }).toEqual({ total: 0, drift: [] });
+		expect(driftNotices()).toEqual([]);
+	});
+
+	test('MediRecords changed by hand behind the calendars: the drift report names each drift; the missing and the moved are re-driven and put right; the rest is one notice for a person', async () => {
+		const denied = await fetch(`${w.n8n.url}/webhook/drift-report`, { method: 'POST' });
+		expect(denied.status).toBe(403);
+		// Five bookings a few days from now (inside the report's 60 days, whatever today is).
+		const bookers = Array.from({ length: 5 }, () => newPatient('f'));
+		const events = bookers.map((p, i) => w.graph.createEvent(mailbox('nurse'), calendlyEvent(mailbox('nurse'), 'Weight Loss Follow-up', p, soonSlot(i))));
+		await waitFor('5 bookings', () => unconverged(events).length === 0, CONVERGE_MS, 250);
+		const [gone, moved, cancelled, elsewhere, copied] = events.map((ev) => appointmentsFor(w, ev.id)[0]);
+		const bookedAt = moved.scheduleTime;
+		// What a person at the front desk might do in MediRecords: delete one, move one, cancel one, give one to another
+		// practitioner, and one appointment carrying the marker of an Outlook event that no longer exists.
+		w.mr.state.appointments.delete(gone.id);
+		moved.scheduleTime = `${bookedAt.slice(0, 11)}${String((Number(bookedAt.slice(11, 13)) + 1) % 24).padStart(2, '0')}${bookedAt.slice(13)}`;
+		cancelled.appointmentStatus = 8;
+		elsewhere.providerId = PRACTITIONERS.find((p) => p.key === 'dr-dia')!.providerId;
+		w.mr.state.appointments.set('drift-extra-1', { ...copied, id: 'drift-extra-1', notes: `Booked via Calendly. ${referenceMarker('AAMk-deleted-in-outlook')}` });
+		const noticesBefore = driftNotices().length;
+
+		const first = await driftReport();
+		expect(first.counts).toEqual({ missing: 1, wrong_time: 1, wrong_practitioner: 1, cancelled_in_outlook_only: 0, cancelled_in_medirecords_only: 1, duplicate: 0, extra: 1 });
+		expect(first.redriven).toBe(2);
+		const byKind = Object.fromEntries(first.drift.map((d) => [d.kind, d]));
+		expect(byKind.missing).toMatchObject({ eventId: events[0].id, practitioner: 'nurse', redrive: true });
+		expect(byKind.wrong_time).toMatchObject({ eventId: events[1].id, appointmentId: moved.id, expected: { scheduleTime: bookedAt }, redrive: true });
+		expect(byKind.extra).toMatchObject({ appointmentId: 'drift-extra-1', redrive: false });
+		// Re-driven through the Booking Processor: booked again, moved back to Outlook's time.
+		await waitFor('the missing booking re-booked', () => appointmentsFor(w, events[0].id).filter((a) => a.appointmentStatus !== 8).length === 1, CONVERGE_MS, 250);
+		await waitFor('the moved appointment back at Outlook’s time', () => w.mr.state.appointments.get(moved.id)?.scheduleTime === bookedAt, CONVERGE_MS, 250);
+		for (const b of bookers) expect(patientsByEmail(w, b.email)).toHaveLength(1);
+		// One notice: counts and ids, no patient data.
+		const notice = await waitFor('the drift notice', () => driftNotices().slice(noticesBefore)[0], 60_000, 250);
+		expect(notice).toMatchObject({ kind: 'calendar_drift', total: 5, redriven: 2 });
+		expect((notice.forAPerson as Array<{ kind: string }>).map((d) => d.kind).sort()).toEqual(['cancelled_in_medirecords_only', 'extra', 'wrong_practitioner']);
+		expect(JSON.stringify(notice)).not.toMatch(new RegExp(bookers.flatMap((b) => [b.last, b.email]).join('|'), 'i'));
+		expect(pages()).toEqual([]);
+
+		// The next report: only what is for a person is left.
+		const second = await driftReport();
+		expect(second.drift.map((d) => d.kind).sort()).toEqual(['cancelled_in_medirecords_only', 'extra', 'wrong_practitioner']);
+		expect(second.redriven).toBe(0);
+		// Put MediRecords back, for any scenario after this one.
+		w.mr.state.appointments.delete('drift-extra-1');
+		cancelled.appointmentStatus = 2;
+		elsewhere.providerId = PRACTITIONERS.find((p) => p.key === 'nurse')!.providerId;
+	});
 });
+
+interface DriftReport {
+	total: number;
+	redriven: number;
+	counts: Record<string, number>;
+	drift: Array<{ kind: string; eventId?: string; appointmentId?: string; practitioner?: string; redrive: boolean; expected?: { scheduleTime: string } }>;
+}
+
+/** The drift report as ops call it (the ops key), waiting for its answer. */
+async function driftReport(): Promise<DriftReport> {
+	const res = await fetch(`${w.n8n.url}/webhook/drift-report`, { method: 'POST', headers: { 'X-Ops-Key': OPS_KEY, 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(180_000) });
+	expect(res.status).toBe(200);
+	return (await res.json()) as DriftReport;
+}
+
+const driftNotices = () => w.alerts.alerts.filter((a) => a.kind === 'calendar_drift') as Array<Record<string, unknown>>;
+
+/** A slot `i` two-hour steps from three days ahead (on the hour), Graph's UTC form. */
+function soonSlot(i: number, minutes = 30): { start: string; end: string } {
+	const start = Math.floor(Date.now() / 3_600_000) * 3_600_000 + 3 * 86_400_000 + i * 2 * 3_600_000;
+	const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '0000');
+	return { start: iso(start), end: iso(start + minutes * 60_000) };
+}

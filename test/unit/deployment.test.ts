@@ -219,10 +219,10 @@ describe('scale-out', () => {
 });
 
 describe('shipped workflows', () => {
-	const files = ['booking-processor', 'calendar-sweep', 'form-processor', 'launch-service', 'payments', 'subscription-upkeep', 'service-calendars-endpoint', 'service-catalog', 'error-alert', 'waitlist-confirmation'];
+	const files = ['booking-processor', 'calendar-sweep', 'drift-report', 'form-processor', 'launch-service', 'payments', 'subscription-upkeep', 'service-calendars-endpoint', 'service-catalog', 'error-alert', 'waitlist-confirmation'];
 	const wf = (f: string) => JSON.parse(read(`workflows/${f}.json`)) as { id: string; settings: Record<string, string>; nodes: Array<{ name: string; type: string; parameters: Record<string, unknown> }>; connections: Record<string, unknown> };
 
-	test('all ten exist (and nothing else), use the package name for our nodes, and name the Error Alert workflow', () => {
+	test('all eleven exist (and nothing else), use the package name for our nodes, and name the Error Alert workflow', () => {
 		expect(readdirSync(path.join(ROOT, 'workflows')).sort()).toEqual(files.map((f) => `${f}.json`).sort());
 		for (const f of files) {
 			const w = wf(f);
@@ -249,7 +249,7 @@ describe('shipped workflows', () => {
 
 	test('the ops webhooks need the key, and the waitlist link is signed with the Crypto credential on both sides', () => {
 		const keyed = files.flatMap((f) => wf(f).nodes.filter((n) => n.type === 'n8n-nodes-base.webhook' && n.parameters.authentication === 'headerAuth').map((n) => n.parameters.path));
-		expect(keyed.sort()).toEqual(['calendar-sweep', 'graph-upkeep', 'launch-service']);
+		expect(keyed.sort()).toEqual(['calendar-sweep', 'drift-report', 'graph-upkeep', 'launch-service']);
 		// n8n answers every preflight with some origin: for the keyed webhooks it names one no browser has.
 		for (const f of files) for (const n of wf(f).nodes.filter((x) => x.parameters.authentication === 'headerAuth')) expect((n.parameters.options as { allowedOrigins?: string }).allowedOrigins).toBe('https://no-browser.invalid');
 		const signers = ['form-processor', 'waitlist-confirmation'].map((f) => wf(f).nodes.find((n) => n.type === 'n8n-nodes-base.crypto')!.parameters);
