@@ -198,6 +198,10 @@ interface Endpoint {
 
 export class StripeSandbox extends SandboxServer {
 	readonly endpoints = new Map<string, Endpoint>();
+	/** Every event sent, as `GET /v1/events/{id}` returns it (Stripe keeps events for 30 days: API reference, "Retrieve an event"). */
+	readonly events = new Map<string, Record<string, unknown>>();
+	/** How many times each event was read back. */
+	readonly eventReads = new Map<string, number>();
 	protected router(): Router {
 		const r = new Router();
 		const authed = (req: SandboxRequest) => {
@@ -225,6 +229,12 @@ export class StripeSandbox extends SandboxServer {
 			if (!authed(req)) return err(401, 'Invalid API Key provided.', 'authentication_error');
 			return this.endpoints.delete(req.params.id) ? json(200, { id: req.params.id, object: 'webhook_endpoint', deleted: true }) : err(404, `No such webhook endpoint: '${req.params.id}'`);
 		});
+		r.add('GET', '/v1/events/:id', (req) => {
+			if (!authed(req)) return err(401, 'Invalid API Key provided.', 'authentication_error');
+			const ev = this.events.get(req.params.id);
+			this.eventReads.set(req.params.id, (this.eventReads.get(req.params.id) ?? 0) + 1);
+			return ev ? json(200, ev) : err(404, `No such event: '${req.params.id}'`);
+		});
 		r.add('POST', '/__sandbox/events', async (req) => {
 			const b = req.body as { type: string; object: Record<string, unknown>; id?: string };
 			return json(200, await this.send(b.type, b.object, b.id));
@@ -234,6 +244,7 @@ export class StripeSandbox extends SandboxServer {
 	/** Delivers a signed event to every endpoint that listens for its type (Stripe-Signature: t=…,v1=HMAC-SHA256). */
 	async send(type: string, object: Record<string, unknown>, id = `evt_${randomBytes(12).toString('hex')}`, opts: { badSignature?: boolean } = {}): Promise<Array<{ url: string; status: number }>> {
 		const event = { id, object: 'event', api_version: '2024-06-20', created: Math.floor(Date.now() / 1000), livemode: false, pending_webhooks: 1, type, data: { object } };
+		if (!this.events.has(id)) this.events.set(id, event);
 		const payload = JSON.stringify(event);
 		const out: Array<{ url: string; status: number }> = [];
 		for (const ep of this.endpoints.values()) {

@@ -18,8 +18,9 @@
  * shipped files name a placeholder address, never a machine's port).
  *
  * With --sweep-seconds, the Calendar Sweep runs this often instead of every 5 minutes, and a failed
- * booking is first retried after as long (the test harness sweeps every few seconds so faults converge
- * quickly; a clinic keeps the shipped interval and back-off).
+ * booking is first retried after as long; payments waiting for their booking are checked as often and
+ * flagged after six intervals instead of 48 hours (the test harness sweeps every few seconds so faults
+ * converge quickly; a clinic keeps the shipped intervals and back-off).
  *
  *   node scripts/prepare-workflows.js [--ops-alert-url URL] [--site-origin ORIGIN] [--sweep-seconds N] <workflows dir> <output dir> [existing ids JSON]
  */
@@ -29,6 +30,7 @@ const path = require('path');
 
 const ERROR_WORKFLOW = 'ErrorAlertWf0001';
 const SWEEP_WORKFLOW = 'CalendarSweepWf1';
+const PAYMENTS_WORKFLOW = 'PaymentsWf000001';
 
 // Node types whose URL is derived from the webhook id (no fixed "path" parameter).
 const WEBHOOK_TRIGGERS = /\.(jotFormTrigger|jotFormSubmissionTrigger|stripeTrigger|webhook|formTrigger|calendlyTrigger|graphCalendarTrigger)$/;
@@ -69,6 +71,12 @@ function prepare(inputDir, outputDir, keep = {}, options = {}) {
 			for (const node of wf.nodes ?? []) if (node.parameters?.operation === 'recordOutcome' && node.parameters.outcome === 'failed') node.parameters.backoffMinutes = options.sweepSeconds / 60;
 			// Work a crash cut off is taken up after 90 s instead of 5 minutes: still longer than the slowest booking in the tests.
 			for (const node of wf.nodes ?? []) if ((node.parameters?.operation === 'recordOutcome' && node.parameters.outcome === 'started') || node.type.endsWith('.graphCalendarSweep')) node.parameters.leaseMinutes = 1.5;
+			// Payments that came before their booking are checked again as often as the sweep runs, and wait six intervals (not 48 hours) before they are flagged.
+			for (const node of wf.nodes ?? []) {
+				if (wf.id !== PAYMENTS_WORKFLOW) continue;
+				if (node.type === 'n8n-nodes-base.scheduleTrigger') node.parameters.rule = { interval: [{ field: 'seconds', secondsInterval: options.sweepSeconds }] };
+				if (node.parameters?.operation === 'matchPayment' && node.parameters.matchAgainst === 'bookings') node.parameters.waitHours = (6 * options.sweepSeconds) / 3600;
+			}
 		}
 		if (options.opsAlertUrl) {
 			for (const node of wf.nodes ?? []) {

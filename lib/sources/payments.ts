@@ -176,6 +176,19 @@ function readyToMap(c: Omit<PaymentCheck, 'notesLine' | 'reviewAlert'>): Payment
 	return { ...c, notesLine, reviewAlert };
 }
 
+/**
+ * A payment that came before its booking: Calendly takes the payment as the invitee books, and Stripe's webhook
+ * often arrives before Graph's notification of the booking (or before the patient exists in MediRecords). Until
+ * `waitUntil` (the Stripe event's `created` plus `waitHours`) it waits and is matched again; only after that is
+ * "no booking" a person's. A refund never waits: it follows a booking that is there or was never made.
+ */
+export function bookingStillToCome(check: Pick<PaymentMatch, 'reason' | 'refund' | 'created'>, now: number, waitHours: number): { waiting: boolean; waitUntil: string | null } {
+	if (check.reason !== 'no_booking' || check.refund || !(waitHours > 0)) return { waiting: false, waitUntil: null };
+	const created = Date.parse(check.created ?? '');
+	const until = (Number.isFinite(created) ? created : now) + waitHours * 3_600_000;
+	return { waiting: now < until, waitUntil: new Date(until).toISOString() };
+}
+
 /** Which service and kind an appointment type is in the catalog (a shared free-consultation type names no service). */
 export function appointmentTypeMeaning(catalog: Catalog, typeId: string): { service?: Service; kind?: BookingKind } {
 	const found: Array<{ service: Service; kind: BookingKind }> = [];

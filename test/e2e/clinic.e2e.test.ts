@@ -16,6 +16,14 @@ beforeAll(async () => {
 afterAll(async () => stopWorld(w));
 
 const mailbox = (key: string) => PRACTITIONERS.find((p) => p.key === key)!.mailbox;
+
+/** The Payment Ledger data table as n8n holds it. */
+function paymentLedger(): Array<Record<string, string | number | null>> {
+	const [row] = w.n8n.query(`SELECT id FROM data_table WHERE name = 'Payment Ledger'`, ['id']);
+	if (!row) return [];
+	const columns = ['stripeEventId', 'paymentId', 'state', 'reason', 'appointmentId', 'waitUntil'];
+	return w.n8n.query(`SELECT ${columns.map((c) => `"${c}"`).join(', ')} FROM "data_table_user_${String(row[0])}"`, columns).map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i]])));
+}
 // Answers by the names JotForm generates from the labels ("Phone Number" → phoneNumber, "Date of Birth" → dateOf).
 const answers = (email: string, last: string, phone?: string) => ({
 	fullName: { first: 'maya', last: last.toUpperCase() },
@@ -211,12 +219,38 @@ describe(`forms, waitlist, payments and the website endpoint in real n8n ${N8N_V
 		expect(JSON.stringify(flag)).not.toContain(p.email);
 		expect(String(w.mr.state.appointments.get(appt.id)?.notes)).toMatch(/Paid 99\.00 AUD \(pi_wrong\) - CHECK AMOUNT/);
 
-		await w.stripe.send('payment_intent.succeeded', { id: 'pi_orphan', amount_received: 19500, currency: 'aud', receipt_email: 'nobody.booked@example.com' });
-		const orphan = await waitFor('no-booking flag', () => w.alerts.alerts.find((a) => a.paymentId === 'pi_orphan'), 60_000);
-		expect(orphan).toMatchObject({ reason: 'no_booking', service: 'gaps-coaching' });
+		// A payment nobody books for waits (six check intervals here, 48 hours in a clinic), then is flagged once.
+		const orphanEvent = `evt_orphan_${Date.now()}`;
+		await w.stripe.send('payment_intent.succeeded', { id: 'pi_orphan', amount_received: 19500, currency: 'aud', receipt_email: 'nobody.booked@example.com' }, orphanEvent);
+		await waitFor('the payment waiting in the Payment Ledger', () => paymentLedger().find((r) => r.stripeEventId === orphanEvent && r.state === 'waiting'), 60_000, 250);
+		expect(w.alerts.alerts.filter((a) => a.paymentId === 'pi_orphan')).toEqual([]);
+		const orphan = await waitFor('no-booking flag', () => w.alerts.alerts.find((a) => a.paymentId === 'pi_orphan'), 180_000);
+		expect(orphan).toMatchObject({ reason: 'no_booking', service: 'gaps-coaching', waitedUntil: expect.any(String) });
+		await waitFor('the ledger saying flagged', () => paymentLedger().find((r) => r.stripeEventId === orphanEvent && r.state === 'flagged'), 60_000, 250);
+		await new Promise((r) => setTimeout(r, 25_000));
+		expect(w.alerts.alerts.filter((a) => a.paymentId === 'pi_orphan')).toHaveLength(1);
 
 		const forged = await w.stripe.send('payment_intent.succeeded', { id: 'pi_forged', amount_received: 100, currency: 'aud' }, undefined, { badSignature: true });
 		expect(forged.map((d) => d.status)).toEqual([401]);
+	});
+
+	test('a payment that arrives before its booking waits, and is recorded on the booking once it lands; nobody is told', async () => {
+		const p = newPatient('early');
+		const before = w.alerts.alerts.length;
+		const stripeEvent = `evt_early_${Date.now()}`;
+		// Calendly takes the payment as the invitee books: Stripe's webhook comes first, before the patient exists in MediRecords.
+		await w.stripe.send('payment_intent.succeeded', { id: 'pi_early_1', amount_received: 7900, currency: 'aud', receipt_email: p.email, metadata: { service: 'gaps-coaching' } }, stripeEvent);
+		await waitFor('the payment waiting', () => paymentLedger().find((r) => r.stripeEventId === stripeEvent && r.state === 'waiting'), 60_000, 250);
+		const { appt } = await book(w, mailbox('ramona'), 'GAPS Coaching Follow-up', p);
+		// The next check reads the event again from Stripe and matches it to the booking now in MediRecords.
+		await waitFor('the payment on the booking', () => String(w.mr.state.appointments.get(appt.id)?.notes).includes('Paid 79.00 AUD (pi_early_1)'), 120_000, 250);
+		await waitFor('the ledger saying recorded', () => paymentLedger().find((r) => r.stripeEventId === stripeEvent && r.state === 'recorded' && r.appointmentId === appt.id), 60_000, 250);
+		expect(w.stripe.eventReads.get(stripeEvent)).toBeGreaterThanOrEqual(1);
+		// Recorded once: later checks leave it alone.
+		await new Promise((r) => setTimeout(r, 25_000));
+		expect(String(w.mr.state.appointments.get(appt.id)?.notes).split('pi_early_1')).toHaveLength(2);
+		expect(w.alerts.alerts.slice(before).filter((a) => a.paymentId === 'pi_early_1')).toEqual([]);
+		expect(JSON.stringify(paymentLedger())).not.toContain(p.email);
 	});
 
 	test('a payment is compared with the booking it pays for: $100 for a GAPS initial expects $195 (not the $79 follow-up); a service with no price says so', async () => {

@@ -262,6 +262,11 @@ test('Match Payment and List Practitioners through n8n', async () => {
 	expect(booked.outputs[0]).toHaveLength(1);
 	expect(booked.outputs[0][0].json).toMatchObject({ appointmentId: 'appt-1', reason: 'amount_differs', expectedAmount: 195, comparedWith: { appointmentId: 'appt-1', service: 'gaps-coaching', kind: 'initial' } });
 	expect(booked.outputs[0][0].pairedItem).toEqual([{ item: 0 }, { item: 1 }]);
+	// Before its booking (the payer has none yet): waiting, with until when; the shipped 48 hours from Stripe's `created`.
+	const early = await router({ operation: 'matchPayment', matchAgainst: 'bookings', catalog: JSON.stringify(catalog), payment: `={{ ${JSON.stringify({ ...payment, created: new Date().toISOString() })} }}` }, [{}]);
+	expect(early.outputs[0][0].json).toMatchObject({ reason: 'no_booking', waiting: true, reviewAlert: { reason: 'no_booking', waitedUntil: expect.any(String) } });
+	const late = await router({ operation: 'matchPayment', matchAgainst: 'bookings', catalog: JSON.stringify(catalog), payment: `={{ ${JSON.stringify({ ...payment, created: new Date(Date.now() - 49 * 3_600_000).toISOString() })} }}` }, [{}]);
+	expect(late.outputs[0][0].json).toMatchObject({ reason: 'no_booking', waiting: false });
 	const missing = await router({ operation: 'matchPayment', matchAgainst: 'bookings', catalog: JSON.stringify(catalog), payment: '' }, [{}]);
 	expect(missing.error?.message).toMatch(/No payment reached this step/);
 

@@ -240,6 +240,15 @@ describe('shipped workflows', () => {
 		for (const h of hooks) expect((h.parameters.options as { allowedOrigins?: string }).allowedOrigins).toBe(catalog.clinic.siteOrigin);
 	});
 
+	test('the Payment Ledger is created the same way before a payment is written to it and before waiting payments are read', () => {
+		const payments = wf('payments');
+		const create = (name: string) => payments.nodes.find((n) => n.name === name)!.parameters;
+		expect(create('Ensure Payment Ledger')).toEqual(create('Payment Ledger Table'));
+		expect((create('Ensure Payment Ledger').columns as { column: Array<{ name: string }> }).column.map((c) => c.name)).toEqual(['stripeEventId', 'paymentId', 'state', 'reason', 'appointmentId', 'waitUntil', 'checkedAt']);
+		// The re-check calls this very workflow, one waiting payment per execution (Match Booking reads one payment).
+		expect(payments.nodes.find((n) => n.name === 'Match Each Again')!.parameters).toMatchObject({ workflowId: { value: payments.id }, mode: 'each' });
+	});
+
 	test('the waitlist table is created the same way wherever it is first needed (a form sign-up, a launch on a fresh install)', () => {
 		const ensure = (f: string) => wf(f).nodes.find((n) => n.name === 'Ensure Waitlist Table')!.parameters;
 		expect(ensure('launch-service')).toEqual(ensure('form-processor'));

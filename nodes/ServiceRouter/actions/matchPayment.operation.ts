@@ -5,7 +5,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { omit } from '../../../lib/objects';
-import { matchPayment, matchPaymentToBooking, type AppointmentSeen, type PaymentMatch } from '../../../lib/sources/payments';
+import { bookingStillToCome, matchPayment, matchPaymentToBooking, type AppointmentSeen, type PaymentMatch } from '../../../lib/sources/payments';
 import { noteExecution } from '../../shared/executionData';
 import { eachItem, jsonParameter, readCatalog, showFor, type Operation, type Outputs } from './common';
 
@@ -40,6 +40,16 @@ export const description: INodeProperties[] = [
 		description: 'The Match Payment step’s output for this Stripe event. The input items are the payer’s upcoming appointments; they are matched once, together, and one item comes out.',
 		displayOptions: { show: { operation: ['matchPayment'], matchAgainst: ['bookings'] } },
 	},
+	{
+		displayName: 'Wait for a Booking (Hours)',
+		name: 'waitHours',
+		type: 'number',
+		default: 48,
+		typeOptions: { minValue: 0 },
+		description:
+			'A payment whose booking is not in MediRecords yet (Stripe’s webhook often comes before the booking’s calendar notification) is marked waiting for this long after Stripe created it, to be matched again; only then is it flagged as having no booking. 0 flags it at once. Refunds never wait.',
+		displayOptions: { show: { operation: ['matchPayment'], matchAgainst: ['bookings'] } },
+	},
 ];
 
 export async function execute(ctx: IExecuteFunctions, out: Outputs): Promise<void> {
@@ -62,6 +72,9 @@ async function matchBookings(ctx: IExecuteFunctions, out: Outputs): Promise<void
 	}
 	const catalog = readCatalog(ctx, 0);
 	const checked = matchPaymentToBooking(catalog, omit(payment, 'catalog'), items.map((item) => item.json as AppointmentSeen));
-	out.lists[0].push({ json: checked as unknown as IDataObject, pairedItem: items.map((_, item) => ({ item })) });
-	noteExecution(ctx, { payment: checked.reason, service: checked.service, kind: checked.kind, appointmentId: checked.comparedWith?.appointmentId, outcome: `payment: ${checked.reason}` }, ['outcome']);
+	const wait = bookingStillToCome(checked, Date.now(), Number(ctx.getNodeParameter('waitHours', 0, 48)));
+	const reviewAlert = wait.waitUntil ? { ...checked.reviewAlert, waitedUntil: wait.waitUntil } : checked.reviewAlert;
+	out.lists[0].push({ json: { ...checked, reviewAlert, ...wait } as unknown as IDataObject, pairedItem: items.map((_, item) => ({ item })) });
+	const outcome = wait.waiting ? 'payment: waiting for its booking' : `payment: ${checked.reason}`;
+	noteExecution(ctx, { payment: wait.waiting ? 'waiting' : checked.reason, service: checked.service, kind: checked.kind, appointmentId: checked.comparedWith?.appointmentId, outcome }, ['outcome']);
 }

@@ -1,5 +1,5 @@
 import type { Catalog } from '../../../lib/catalog';
-import { matchPayment, matchPaymentToBooking, type AppointmentSeen, type PaymentMatch } from '../../../lib/sources/payments';
+import { bookingStillToCome, matchPayment, matchPaymentToBooking, type AppointmentSeen, type PaymentMatch } from '../../../lib/sources/payments';
 import { APPOINTMENT_STATUS } from '../../../lib/medirecords/mapping';
 import { APPOINTMENT_TYPES } from '../../../sandbox/seed';
 import { shippedCatalog, stripeEvent } from '../../helpers/fixtures';
@@ -94,5 +94,17 @@ describe('payments matched to what they pay for', () => {
 		expect(pay(99, { service: 'gaps-coaching' })).toMatchObject({ reason: 'amount_differs', expectedAmount: 79, needsReview: true });
 		expect(pay(79)).toMatchObject({ reason: 'service_unclear', matchedBy: 'none' });
 		expect(pay(195)).toMatchObject({ reason: 'ok', service: 'gaps-coaching', kind: 'initial' });
+	});
+
+	test('a payment whose booking is not there yet waits its hours from when Stripe created it; a refund, a wait of 0 and other reasons never wait', () => {
+		const created = '2027-01-05T09:00:00.000Z';
+		const at = (h: number) => Date.parse(created) + h * 3_600_000;
+		expect(bookingStillToCome({ reason: 'no_booking', refund: false, created }, at(1), 48)).toEqual({ waiting: true, waitUntil: '2027-01-07T09:00:00.000Z' });
+		expect(bookingStillToCome({ reason: 'no_booking', refund: false, created }, at(48), 48)).toEqual({ waiting: false, waitUntil: '2027-01-07T09:00:00.000Z' });
+		expect(bookingStillToCome({ reason: 'no_booking', refund: true, created }, at(1), 48)).toEqual({ waiting: false, waitUntil: null });
+		expect(bookingStillToCome({ reason: 'no_booking', refund: false, created }, at(1), 0)).toEqual({ waiting: false, waitUntil: null });
+		expect(bookingStillToCome({ reason: 'amount_differs', refund: false, created }, at(1), 48)).toEqual({ waiting: false, waitUntil: null });
+		// No creation time (not a Stripe event): from now.
+		expect(bookingStillToCome({ reason: 'no_booking', refund: false }, at(0), 48).waiting).toBe(true);
 	});
 });
