@@ -33,6 +33,8 @@ export interface MediRecordsState {
 	addresses: Map<string, Array<Record<string, unknown>>>;
 	appointments: Map<string, Appointment>;
 	requests: Array<{ method: string; path: string }>;
+	/** Each patient search's criteria, so a test can count the searches made for its own patients. */
+	searches: Array<Record<string, string>>;
 }
 
 /** Interval codes are opaque: a client must look them up, not send minutes. */
@@ -90,7 +92,7 @@ export interface MediRecordsSandboxOptions {
 export class MediRecordsSandbox extends SandboxServer {
 	readonly token: string;
 	readonly practiceId: string;
-	readonly state: MediRecordsState = { patients: new Map(), addresses: new Map(), appointments: new Map(), requests: [] };
+	readonly state: MediRecordsState = { patients: new Map(), addresses: new Map(), appointments: new Map(), requests: [], searches: [] };
 
 	constructor(opts: MediRecordsSandboxOptions = {}) {
 		super(opts.port);
@@ -107,6 +109,7 @@ export class MediRecordsSandbox extends SandboxServer {
 		this.state.addresses.clear();
 		this.state.appointments.clear();
 		this.state.requests.length = 0;
+		this.state.searches.length = 0;
 		this.faults.latencyMs = 0;
 		this.faults.queue.length = 0;
 	}
@@ -339,6 +342,7 @@ export class MediRecordsSandbox extends SandboxServer {
 			if (unknown) return bad(`Unrecognized field "${unknown}"`, unknown);
 			if (body.practiceId !== this.practiceId) return body.practiceId ? json(404, { status: 404, message: 'Practice not found' }) : bad('practiceId is required', 'practiceId');
 			const criteria = ['email', 'firstName', 'lastName', 'dob', 'mobilePhone'].filter((k) => body[k] !== undefined && body[k] !== '');
+			this.state.searches.push(Object.fromEntries(criteria.map((k) => [k, String(body[k])])));
 			if (!criteria.length) return bad('At least one search criterion is required');
 			if (body.dob !== undefined && !DATE_RE.test(String(body.dob))) return bad('dob must be a date in the format yyyy-MM-dd', 'dob');
 			const eq = (a: unknown, b: unknown) => String(a ?? '').trim().toLowerCase() === String(b ?? '').trim().toLowerCase();

@@ -277,6 +277,32 @@ describe(`every booking lands exactly once, whatever fails, in real n8n ${N8N_VE
 		cancelled.appointmentStatus = 2;
 		elsewhere.providerId = PRACTITIONERS.find((p) => p.key === 'nurse')!.providerId;
 	});
+
+	// Last: the one scenario that pages ops. Six failed attempts with the shipped back-off (shortened here to the sweep interval, doubling) take minutes: one mode is enough.
+	(MODE === 'regular' ? test : test.skip)('MediRecords refusing one new patient every time: six attempts, then one page naming the event and reason, the row given up; once the cause is fixed, the drift report re-drives it and it is booked once', async () => {
+		const p = newPatient('f');
+		const paged = pages().length;
+		const newPages = () => pages().slice(paged);
+		// MediRecords refuses to create this patient (a validation rule the clinic added, say): 400 to every patient create.
+		w.mr.inject({ status: 400, match: '^POST /v1/patients$', times: 100_000 });
+		const ev = w.graph.createEvent(mailbox('nurse'), calendlyEvent(mailbox('nurse'), 'Weight Loss Follow-up', p, soonSlot(40)));
+		const page = await waitFor('the give-up page', () => newPages().find((a) => String(a.error).startsWith('Booking given up')), 480_000, 500);
+		expect(String(page.error)).toMatch(new RegExp(`^Booking given up after 6 attempts \\(event ${ev.id.replace(/[^A-Za-z0-9]/g, '.')}\\): `));
+		expect(JSON.stringify(page)).not.toMatch(new RegExp(`${p.last}|${p.email}`, 'i'));
+		expect(ledgerRow(ev.id)).toMatchObject({ state: 'given_up', attempts: 6 });
+		expect(newPages()).toHaveLength(1);
+		expect(appointmentsFor(w, ev.id)).toEqual([]);
+		// Given up stays given up: no more attempts by the sweep.
+		await new Promise((r) => setTimeout(r, 4 * SWEEP * 1000));
+		expect(ledgerRow(ev.id)).toMatchObject({ state: 'given_up', attempts: 6 });
+		// Ops fix the cause and run the drift report: the booking is missing, and re-driven.
+		w.mr.faults.queue.length = 0;
+		const report = await driftReport();
+		expect(report.drift.filter((d) => d.eventId === ev.id)).toEqual([expect.objectContaining({ kind: 'missing', redrive: true })]);
+		await waitFor('booked once', () => unconverged([ev]).length === 0, CONVERGE_MS, 250);
+		expect(patientsByEmail(w, p.email)).toHaveLength(1);
+		expect(newPages()).toHaveLength(1);
+	}, 900_000);
 });
 
 interface DriftReport {

@@ -75,6 +75,15 @@ export function patientsByEmail(w: World, email: string): Patient[] {
 	return [...w.mr.state.patients.values()].filter((p) => String(p.email).toLowerCase() === email.toLowerCase());
 }
 
+/**
+ * Patient searches made for these bookers (by email, or by name), however busy the rest of the world is:
+ * sweeps re-reading earlier tests' bookings search for their own patients, never for these.
+ */
+export function searchesFor(w: World, ...people: Array<Pick<Booker, 'email' | 'last'>>): number {
+	const eq = (a: string | undefined, b: string) => String(a ?? '').toLowerCase() === b.toLowerCase();
+	return w.mr.state.searches.filter((s) => people.some((p) => eq(s.email, p.email) || eq(s.lastName, p.last))).length;
+}
+
 export async function book(w: World, mailbox: string, eventType: string, p: Booker, when = nextSlot(), extra: Partial<CalendlyBooking> = {}): Promise<{ ev: GraphEvent; appt: Appointment; ms: number }> {
 	const t0 = Date.now();
 	const ev = w.graph.createEvent(mailbox, calendlyEvent(mailbox, eventType, p, when, extra));
