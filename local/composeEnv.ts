@@ -38,6 +38,7 @@ export interface ComposeFile {
 export const MACHINE_OVERRIDES = {
 	DB_POSTGRESDB_HOST: 'the `postgres` service; here the machine’s PostgreSQL',
 	QUEUE_BULL_REDIS_HOST: 'the `redis` service; here the machine’s Redis',
+	QUEUE_BULL_REDIS_PORT: 'the `redis` service’s 6379; here the machine’s, or the fault suite’s own Redis (which it restarts)',
 	WEBHOOK_URL: 'https://DOMAIN/ through Caddy; here the webhook process’s own port',
 	N8N_EDITOR_BASE_URL: 'https://DOMAIN/ through Caddy; here main’s own port',
 } as const;

@@ -56,6 +56,8 @@ export interface N8nOptions {
 	mode: 'regular' | 'queue';
 	sandboxes: SandboxUrls;
 	workers?: number;
+	/** Queue mode: the port of the Redis to use (the machine's 6379 when left out; the fault suite runs its own to restart it). */
+	redisPort?: number;
 	extraEnv?: Record<string, string>;
 	log?: boolean;
 }
@@ -199,7 +201,7 @@ export class N8n {
 		const o = this.opts;
 		const env = machineEnvironment(
 			composeN8nEnvironment(this.composeFile, this.dotEnv),
-			{ DB_POSTGRESDB_HOST: '127.0.0.1', QUEUE_BULL_REDIS_HOST: '127.0.0.1', WEBHOOK_URL: `${this.publicUrl}/`, N8N_EDITOR_BASE_URL: `${this.url}/` },
+			{ DB_POSTGRESDB_HOST: '127.0.0.1', QUEUE_BULL_REDIS_HOST: '127.0.0.1', ...(o.redisPort ? { QUEUE_BULL_REDIS_PORT: String(o.redisPort) } : {}), WEBHOOK_URL: `${this.publicUrl}/`, N8N_EDITOR_BASE_URL: `${this.url}/` },
 			{
 				...this.machine(),
 				QUEUE_BULL_PREFIX: `bull-${o.name}`,
@@ -234,7 +236,7 @@ export class N8n {
 			// As the postgres image does on a new volume: n8n's own role, owner of its database, no superuser.
 			execFileSync('sh', [path.join(ROOT, 'deploy', 'postgres-init.sh')], { env: { ...process.env, PGHOST: '127.0.0.1', POSTGRES_USER: 'postgres', POSTGRES_DB: db, N8N_DB_USER: env.N8N_DB_USER, N8N_DB_PASSWORD: env.N8N_DB_PASSWORD }, stdio: 'pipe' });
 			for (const pattern of [`bull-${this.opts.name}*`, `*cache-${this.opts.name}:*`]) {
-				execFileSync('redis-cli', ['-h', '127.0.0.1', 'EVAL', "for _,k in ipairs(redis.call('keys', ARGV[1])) do redis.call('del', k) end", '0', pattern], { stdio: 'ignore' });
+				execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(this.opts.redisPort ?? 6379), 'EVAL', "for _,k in ipairs(redis.call('keys', ARGV[1])) do redis.call('del', k) end", '0', pattern], { stdio: 'ignore' });
 			}
 			// As the image: the package installed outside the n8n folder, linked in by the image's entrypoint script.
 			nodesDir = this.imageNodesDir;
