@@ -37,6 +37,7 @@ export interface ComposeFile {
 /** Compose variables that name where a service is reached; replaced by this machine's addresses. */
 export const MACHINE_OVERRIDES = {
 	DB_POSTGRESDB_HOST: 'the `postgres` service; here the machine’s PostgreSQL',
+	DB_POSTGRESDB_PORT: 'the `postgres` service’s 5432; here the machine’s, or the fault suite’s own PostgreSQL (which it restarts)',
 	QUEUE_BULL_REDIS_HOST: 'the `redis` service; here the machine’s Redis',
 	QUEUE_BULL_REDIS_PORT: 'the `redis` service’s 6379; here the machine’s, or the fault suite’s own Redis (which it restarts)',
 	WEBHOOK_URL: 'https://DOMAIN/ through Caddy; here the webhook process’s own port',

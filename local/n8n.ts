@@ -58,6 +58,8 @@ export interface N8nOptions {
 	workers?: number;
 	/** Queue mode: the port of the Redis to use (the machine's 6379 when left out; the fault suite runs its own to restart it). */
 	redisPort?: number;
+	/** Queue mode: the port of the PostgreSQL to use (the machine's 5432 when left out; the fault suite runs its own to restart it). */
+	pgPort?: number;
 	extraEnv?: Record<string, string>;
 	log?: boolean;
 }
@@ -186,6 +188,11 @@ export class N8n {
 		return (this.compose ??= readCompose(ROOT));
 	}
 
+	/** The port of the PostgreSQL this install uses (queue mode). */
+	get pgPort(): string {
+		return String(this.opts.pgPort ?? 5432);
+	}
+
 	private dotEnvValues?: Record<string, string>;
 	/** The `.env` values this queue-mode install runs with (from .env.example, with its own secrets, database and role). */
 	get dotEnv(): Record<string, string> {
@@ -201,7 +208,7 @@ export class N8n {
 		const o = this.opts;
 		const env = machineEnvironment(
 			composeN8nEnvironment(this.composeFile, this.dotEnv),
-			{ DB_POSTGRESDB_HOST: '127.0.0.1', QUEUE_BULL_REDIS_HOST: '127.0.0.1', ...(o.redisPort ? { QUEUE_BULL_REDIS_PORT: String(o.redisPort) } : {}), WEBHOOK_URL: `${this.publicUrl}/`, N8N_EDITOR_BASE_URL: `${this.url}/` },
+			{ DB_POSTGRESDB_HOST: '127.0.0.1', QUEUE_BULL_REDIS_HOST: '127.0.0.1', ...(o.redisPort ? { QUEUE_BULL_REDIS_PORT: String(o.redisPort) } : {}), ...(o.pgPort ? { DB_POSTGRESDB_PORT: String(o.pgPort) } : {}), WEBHOOK_URL: `${this.publicUrl}/`, N8N_EDITOR_BASE_URL: `${this.url}/` },
 			{
 				...this.machine(),
 				QUEUE_BULL_PREFIX: `bull-${o.name}`,
@@ -231,10 +238,10 @@ export class N8n {
 		if (this.opts.mode === 'queue') {
 			const env = this.dotEnv;
 			const db = env.POSTGRES_DB;
-			const psql = (...sql: string[]) => execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', ...sql.flatMap((c) => ['-c', c])], { stdio: 'pipe' });
+			const psql = (...sql: string[]) => execFileSync('psql', ['-h', '127.0.0.1', '-p', this.pgPort, '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', ...sql.flatMap((c) => ['-c', c])], { stdio: 'pipe' });
 			psql(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`, `DROP ROLE IF EXISTS ${env.N8N_DB_USER}`, `CREATE DATABASE ${db}`);
 			// As the postgres image does on a new volume: n8n's own role, owner of its database, no superuser.
-			execFileSync('sh', [path.join(ROOT, 'deploy', 'postgres-init.sh')], { env: { ...process.env, PGHOST: '127.0.0.1', POSTGRES_USER: 'postgres', POSTGRES_DB: db, N8N_DB_USER: env.N8N_DB_USER, N8N_DB_PASSWORD: env.N8N_DB_PASSWORD }, stdio: 'pipe' });
+			execFileSync('sh', [path.join(ROOT, 'deploy', 'postgres-init.sh')], { env: { ...process.env, PGHOST: '127.0.0.1', PGPORT: this.pgPort, POSTGRES_USER: 'postgres', POSTGRES_DB: db, N8N_DB_USER: env.N8N_DB_USER, N8N_DB_PASSWORD: env.N8N_DB_PASSWORD }, stdio: 'pipe' });
 			for (const pattern of [`bull-${this.opts.name}*`, `*cache-${this.opts.name}:*`]) {
 				execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(this.opts.redisPort ?? 6379), 'EVAL', "for _,k in ipairs(redis.call('keys', ARGV[1])) do redis.call('del', k) end", '0', pattern], { stdio: 'ignore' });
 			}
@@ -392,7 +399,7 @@ export class N8n {
 	/** Rows of a read-only query on n8n's own database (PostgreSQL in queue mode, SQLite otherwise), as the named columns. */
 	query(sql: string, columns: string[]): Array<Array<string | number | null>> {
 		if (this.opts.mode === 'queue') {
-			const out = execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', this.env().DB_POSTGRESDB_DATABASE!, '-At', '-F', '\t', '-c', sql], { encoding: 'utf8' });
+			const out = execFileSync('psql', ['-h', '127.0.0.1', '-p', this.pgPort, '-U', 'postgres', '-d', this.env().DB_POSTGRESDB_DATABASE!, '-At', '-F', '\t', '-c', sql], { encoding: 'utf8' });
 			return out.split('\n').filter(Boolean).map((l) => l.split('\t').map((v) => v || null));
 		}
 		// Node 24's own SQLite reader, read-only beside the running n8n.
