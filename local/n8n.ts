@@ -193,6 +193,11 @@ export class N8n {
 		return String(this.opts.pgPort ?? 5432);
 	}
 
+	/** The port of the Redis this install uses (queue mode). */
+	get redisPort(): string {
+		return String(this.opts.redisPort ?? 6379);
+	}
+
 	private dotEnvValues?: Record<string, string>;
 	/** The `.env` values this queue-mode install runs with (from .env.example, with its own secrets, database and role). */
 	get dotEnv(): Record<string, string> {
@@ -208,7 +213,7 @@ export class N8n {
 		const o = this.opts;
 		const env = machineEnvironment(
 			composeN8nEnvironment(this.composeFile, this.dotEnv),
-			{ DB_POSTGRESDB_HOST: '127.0.0.1', QUEUE_BULL_REDIS_HOST: '127.0.0.1', ...(o.redisPort ? { QUEUE_BULL_REDIS_PORT: String(o.redisPort) } : {}), ...(o.pgPort ? { DB_POSTGRESDB_PORT: String(o.pgPort) } : {}), WEBHOOK_URL: `${this.publicUrl}/`, N8N_EDITOR_BASE_URL: `${this.url}/` },
+			{ DB_POSTGRESDB_HOST: '127.0.0.1', QUEUE_BULL_REDIS_HOST: '127.0.0.1', ...(o.redisPort ? { QUEUE_BULL_REDIS_PORT: this.redisPort } : {}), ...(o.pgPort ? { DB_POSTGRESDB_PORT: this.pgPort } : {}), WEBHOOK_URL: `${this.publicUrl}/`, N8N_EDITOR_BASE_URL: `${this.url}/` },
 			{
 				...this.machine(),
 				QUEUE_BULL_PREFIX: `bull-${o.name}`,
@@ -243,7 +248,7 @@ export class N8n {
 			// As the postgres image does on a new volume: n8n's own role, owner of its database, no superuser.
 			execFileSync('sh', [path.join(ROOT, 'deploy', 'postgres-init.sh')], { env: { ...process.env, PGHOST: '127.0.0.1', PGPORT: this.pgPort, POSTGRES_USER: 'postgres', POSTGRES_DB: db, N8N_DB_USER: env.N8N_DB_USER, N8N_DB_PASSWORD: env.N8N_DB_PASSWORD }, stdio: 'pipe' });
 			for (const pattern of [`bull-${this.opts.name}*`, `*cache-${this.opts.name}:*`]) {
-				execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(this.opts.redisPort ?? 6379), 'EVAL', "for _,k in ipairs(redis.call('keys', ARGV[1])) do redis.call('del', k) end", '0', pattern], { stdio: 'ignore' });
+				execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', this.redisPort, 'EVAL', "for _,k in ipairs(redis.call('keys', ARGV[1])) do redis.call('del', k) end", '0', pattern], { stdio: 'ignore' });
 			}
 			// As the image: the package installed outside the n8n folder, linked in by the image's entrypoint script.
 			nodesDir = this.imageNodesDir;

@@ -78,6 +78,11 @@ export class GraphSandbox extends SandboxServer {
 	readonly subscriptions = new Map<string, Subscription>();
 	readonly tokens = new Map<string, number>();
 	readonly calls: Array<{ method: string; path: string }> = [];
+
+	/** How many Graph API calls were made so far, token requests (`/oauth2/`) left out: what the benchmarks count. */
+	apiCallCount(): number {
+		return this.calls.filter((c) => !c.path.includes('/oauth2/')).length;
+	}
 	readonly deliveries: Delivery[] = [];
 	/** When false, changes are not notified (to simulate lost notifications before a `missed` lifecycle event). */
 	notify = true;
