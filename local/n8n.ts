@@ -47,6 +47,8 @@ export interface N8nOptions {
 	siteOrigin?: string;
 	/** How often the Calendar Sweep runs here (stamped at import; the shipped workflow sweeps every 5 minutes). */
 	sweepSeconds?: number;
+	/** How often the Calendar Blocks workflow runs here (stamped at import; shipped: every 2 minutes). */
+	blocksSeconds?: number;
 	/** Queue mode: `n8n webhook` processes in front (production webhook intake off main); WEBHOOK_URL points at the first. */
 	webhookProcesses?: number;
 	/** Workflow files to import instead of this tree's `workflows/` (the benchmark's earlier revision). */
@@ -265,7 +267,7 @@ export class N8n {
 		rmSync(credFile);
 		// As the compose import does: the shipped files, with this install's own webhook ids.
 		const stamped = path.join(this.userFolder, 'workflows');
-		const alerts = [...(this.opts.opsAlertUrl ? ['--ops-alert-url', this.opts.opsAlertUrl] : []), ...(this.opts.siteOrigin ? ['--site-origin', this.opts.siteOrigin] : []), ...(this.opts.sweepSeconds ? ['--sweep-seconds', String(this.opts.sweepSeconds)] : [])];
+		const alerts = [...(this.opts.opsAlertUrl ? ['--ops-alert-url', this.opts.opsAlertUrl] : []), ...(this.opts.siteOrigin ? ['--site-origin', this.opts.siteOrigin] : []), ...(this.opts.sweepSeconds ? ['--sweep-seconds', String(this.opts.sweepSeconds)] : []), ...(this.opts.blocksSeconds ? ['--blocks-seconds', String(this.opts.blocksSeconds)] : [])];
 		const source = this.opts.workflowsDir ?? path.join(ROOT, 'workflows');
 		execFileSync(NODE24, [path.join(ROOT, 'scripts', 'prepare-workflows.js'), ...alerts, source, stamped, path.join(this.userFolder, 'webhook-ids.json')]);
 		for (const wf of this.opts.extraWorkflows ?? []) writeFileSync(path.join(stamped, `extra-${wf.id}.json`), JSON.stringify(wf));

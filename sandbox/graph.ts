@@ -3,7 +3,8 @@
  * Client-credentials tokens, /subscriptions with the real validation handshake
  * against the notification and lifecycle URLs (a failed handshake refuses the
  * subscription), expiry enforcement and a maximum lifetime, $batch (20 max),
- * events with $select, calendarView delta, and a control API to change
+ * events with $select, calendarView delta, events written by the app (create, update, delete, single-value
+ * extended properties, $filter on them) only with Calendars.ReadWrite in the token, and a control API to change
  * practitioners' calendars and deliver notifications (duplicates, out of
  * order, wrong clientState, lifecycle events) with fault injection.
  */
@@ -65,6 +66,42 @@ const graphError = (status: number, code: string, message: string, headers: Reco
 /** Outlook's concurrent requests per app per mailbox. */
 const MAILBOX_CONCURRENCY = 4;
 
+/** What an app may write on an event (api-reference/v1.0/resources/event.md, the read-write properties). */
+const EVENT_WRITABLE = ['subject', 'body', 'start', 'end', 'location', 'locations', 'attendees', 'showAs', 'sensitivity', 'importance', 'isAllDay', 'isReminderOn', 'reminderMinutesBeforeStart', 'categories', 'isOnlineMeeting', 'onlineMeetingProvider', 'recurrence', 'responseRequested', 'allowNewTimeProposals', 'hideAttendees', 'transactionId', 'singleValueExtendedProperties'];
+
+/** "String {GUID} Name X" or "String {GUID} Id 0x…" (extended-properties-overview.md, "id formats"). */
+const EXTENDED_ID = /^(String|Integer|Boolean|SystemTime|Binary|Double|Float|Long|Short|CLSID) \{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\} (Name \S.*|Id 0x[0-9a-f]{1,4})$/i;
+
+/** Two extended property ids are one property when type and GUID match regardless of case and the Name matches exactly (Graph: "Filtering the string name (Name) in the id is case-sensitive"). */
+function sameExtendedId(a: string, b: string): boolean {
+	const split = (s: string) => /^(\S+ \{[^}]+\}) (Name|Id) (.*)$/i.exec(s.trim());
+	const x = split(a);
+	const y = split(b);
+	if (!x || !y) return false;
+	return x[1].toLowerCase() === y[1].toLowerCase() && x[2].toLowerCase() === y[2].toLowerCase() && (x[2].toLowerCase() === 'name' ? x[3] === y[3] : x[3].toLowerCase() === y[3].toLowerCase());
+}
+
+/** A $filter split at its top-level ` and ` (not inside parentheses or quotes). */
+function splitAnd(filter: string): string[] {
+	const out: string[] = [];
+	let depth = 0;
+	let quoted = false;
+	let last = 0;
+	for (let i = 0; i < filter.length; i++) {
+		const ch = filter[i];
+		if (ch === "'") quoted = !quoted;
+		else if (!quoted && ch === '(') depth++;
+		else if (!quoted && ch === ')') depth--;
+		else if (!quoted && depth === 0 && /^ and /i.test(filter.slice(i, i + 5))) {
+			out.push(filter.slice(last, i).trim());
+			last = i + 5;
+			i += 4;
+		}
+	}
+	out.push(filter.slice(last).trim());
+	return out;
+}
+
 const EVENT_FIELDS = ['id', 'iCalUId', 'changeKey', 'subject', 'start', 'end', 'organizer', 'attendees', 'body', 'bodyPreview', 'location', 'isCancelled', 'createdDateTime', 'lastModifiedDateTime', 'sensitivity', 'isAllDay', 'type', 'seriesMasterId', 'showAs', 'responseStatus', 'isOnlineMeeting', 'onlineMeeting', 'recurrence'];
 
 export class GraphSandbox extends SandboxServer {
@@ -77,6 +114,14 @@ export class GraphSandbox extends SandboxServer {
 	maxMailboxInFlight = 0;
 	readonly subscriptions = new Map<string, Subscription>();
 	readonly tokens = new Map<string, number>();
+	/**
+	 * The application permissions a new token carries (its `roles` claim). Consent changes reach a token only
+	 * when it is issued again, as in Entra ID. Calendars.ReadWrite is what the calendar blocks need.
+	 */
+	appRoles: string[] = ['Calendars.ReadWrite'];
+	private readonly tokenRoles = new Map<string, string[]>();
+	/** Mailboxes an Exchange application access policy keeps this app from writing (403 ErrorAccessDenied). */
+	readonly writeRefused = new Set<string>();
 	readonly calls: Array<{ method: string; path: string }> = [];
 
 	/** How many Graph API calls were made so far, token requests (`/oauth2/`) left out: what the benchmarks count. */
@@ -132,6 +177,8 @@ export class GraphSandbox extends SandboxServer {
 		this.load.maxInFlight = 0;
 		this.tombstones.clear();
 		this.notify = true;
+		this.appRoles = ['Calendars.ReadWrite'];
+		this.writeRefused.clear();
 		this.maxLifetimeMinutes = this.opts.maxLifetimeMinutes ?? 10080;
 	}
 
@@ -153,6 +200,22 @@ export class GraphSandbox extends SandboxServer {
 		return undefined;
 	}
 
+	/**
+	 * Whether the request's token may write the calendar it names: its roles must hold Calendars.ReadWrite
+	 * (permissions-reference: Calendars.Read reads only) and no access policy may exclude the mailbox. Graph
+	 * answers both with 403 ErrorAccessDenied, "Access is denied. Check credentials and try again."
+	 */
+	private writeRefusal(req: SandboxRequest, path: string): SandboxResponse | undefined {
+		const m = /^\/users\/([^/]+)\/events(?:\/[^/]+)?$/i.exec(path);
+		if (!m || !['POST', 'PATCH', 'DELETE'].includes(req.method.toUpperCase())) return undefined;
+		const token = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
+		const mailbox = this.userOf(m[1]);
+		if (!(this.tokenRoles.get(token) ?? []).includes('Calendars.ReadWrite') || (mailbox && this.writeRefused.has(mailbox))) {
+			return graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+		}
+		return undefined;
+	}
+
 	expireTokens(): void {
 		for (const k of this.tokens.keys()) this.tokens.set(k, Date.now() - 1000);
 	}
@@ -167,6 +230,7 @@ export class GraphSandbox extends SandboxServer {
 		const token = randomBytes(24).toString('base64url');
 		const lifetime = this.opts.tokenLifetimeSeconds ?? 3599;
 		this.tokens.set(token, Date.now() + lifetime * 1000);
+		this.tokenRoles.set(token, [...this.appRoles]);
 		return json(200, { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: token });
 	}
 
@@ -299,17 +363,117 @@ export class GraphSandbox extends SandboxServer {
 			const select = query.get('$select');
 			return json(200, select ? Object.fromEntries(['id', ...select.split(',').map((f) => f.trim())].filter((f) => f in user).map((f) => [f, user[f as keyof typeof user]])) : user);
 		}
+		m = /^\/users\/([^/]+)\/events$/i.exec(path);
+		if (m) {
+			const mailbox = this.userOf(m[1]);
+			if (!mailbox) return graphError(404, 'ErrorInvalidUser', `The requested user '${decodeURIComponent(m[1])}' is invalid.`);
+			if (method === 'GET') return this.listEvents(mailbox, query);
+			if (method === 'POST') return this.writeEvent(mailbox, undefined, body);
+		}
 		m = /^\/users\/([^/]+)\/events\/([^/]+)$/i.exec(path);
-		if (m && method === 'GET') {
-			const cal = this.mailboxes.get(this.userOf(m[1]) ?? '');
-			if (!cal) return graphError(404, 'ErrorInvalidUser', `The requested user '${m[1]}' is invalid.`);
+		if (m) {
+			const mailbox = this.userOf(m[1]);
+			const cal = this.mailboxes.get(mailbox ?? '');
+			if (!mailbox || !cal) return graphError(404, 'ErrorInvalidUser', `The requested user '${m[1]}' is invalid.`);
 			const ev = cal.get(decodeURIComponent(m[2]));
 			if (!ev) return graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
-			return json(200, this.select(ev, query.get('$select')));
+			if (method === 'GET') return json(200, this.expand(ev, this.select(ev, query.get('$select')), query.get('$expand')));
+			if (method === 'PATCH') return this.writeEvent(mailbox, ev, body);
+			if (method === 'DELETE') return (this.deleteEvent(mailbox, ev.id), { status: 204 });
 		}
 		m = /^\/users\/([^/]+)\/calendarView\/delta$/i.exec(path);
 		if (m && method === 'GET') return this.delta(this.userOf(m[1]) ?? decodeURIComponent(m[1]).toLowerCase(), query);
 		return graphError(400, 'BadRequest', `Resource not found for the segment '${path.split('/')[1] ?? ''}'.`);
+	}
+
+	/**
+	 * An event created or updated through the API (api-reference/v1.0/api/user-post-events.md, event-update.md):
+	 * writable properties only, a property Graph does not know is refused, extended properties must carry a
+	 * well-formed id ("{type} {GUID} Name {name}", extended-properties-overview.md) and are kept per id.
+	 */
+	private writeEvent(mailbox: string, existing: GraphEvent | undefined, body: unknown): SandboxResponse {
+		const b = (body ?? {}) as Record<string, unknown>;
+		if (typeof b !== 'object' || Array.isArray(b)) return graphError(400, 'RequestBodyRead', 'The request body is not a JSON object.');
+		for (const k of Object.keys(b)) {
+			if (!EVENT_WRITABLE.includes(k)) return graphError(400, 'RequestBodyRead', `The property '${k}' does not exist on type 'microsoft.graph.event'. Make sure to only use property names that are defined by the type or mark the type as open type.`);
+		}
+		const props = b.singleValueExtendedProperties;
+		if (props !== undefined) {
+			if (!Array.isArray(props) || props.some((p) => !EXTENDED_ID.test(String((p as { id?: unknown })?.id ?? '')) || typeof (p as { value?: unknown }).value !== 'string')) {
+				return graphError(400, 'ErrorInvalidProperty', 'The extended property id is not valid: it must be "{type} {GUID} Name {name}" or "{type} {GUID} Id {hex}", with a string value.');
+			}
+		}
+		for (const f of ['start', 'end'] as const) {
+			const t = b[f] as { dateTime?: unknown; timeZone?: unknown } | undefined;
+			if (t !== undefined && (!t || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(String(t.dateTime ?? '')) || !t.timeZone)) return graphError(400, 'ErrorInvalidRequest', `${f} must be a dateTimeTimeZone with dateTime and timeZone.`);
+		}
+		if (!existing && (!b.start || !b.end)) return graphError(400, 'ErrorInvalidRequest', 'Your request can\'t be completed. An event needs a start and an end.');
+		const merged = (old: unknown, next: unknown) => {
+			const byId = new Map<string, unknown>(((old as Array<{ id: string }>) ?? []).map((p) => [p.id.toLowerCase(), p]));
+			for (const p of next as Array<{ id: string }>) byId.set(p.id.toLowerCase(), p);
+			return [...byId.values()];
+		};
+		const fields: Partial<GraphEvent> = { ...(b as Partial<GraphEvent>) };
+		if (props !== undefined) fields.singleValueExtendedProperties = merged(existing?.singleValueExtendedProperties, props);
+		const content = (b.body as { content?: unknown } | undefined)?.content;
+		if (content !== undefined) fields.bodyPreview = String(content).slice(0, 255);
+		if (existing) return json(200, this.select(this.updateEvent(mailbox, existing.id, fields), null));
+		const name = PRACTITIONERS.find((p) => p.mailbox === mailbox)?.name ?? mailbox;
+		return json(201, this.select(this.createEvent(mailbox, { subject: '', ...fields, organizer: { emailAddress: { name, address: mailbox } } } as GraphEvent), null));
+	}
+
+	/**
+	 * GET /users/{id}/events: single events and series masters (never occurrences), with the $filter forms
+	 * the clinic uses: a string extended property (singlevaluelegacyextendedproperty-get.md) and start/dateTime
+	 * comparisons (concepts/query-parameters.md), joined by `and`; anything else is refused as Graph refuses
+	 * what it cannot filter on. Pages of $top (default 10) with an @odata.nextLink carrying $skip.
+	 */
+	private listEvents(mailbox: string, query: URLSearchParams): SandboxResponse {
+		const tests: Array<(e: GraphEvent) => boolean> = [];
+		const filter = (query.get('$filter') ?? '').trim();
+		for (const clause of filter ? splitAnd(filter) : []) {
+			let c: RegExpExecArray | null;
+			if ((c = /^singleValueExtendedProperties\/any\(ep:\s*ep\/id eq '([^']+)' and (?:ep\/value (eq|ne) '([^']*)'|(startswith|contains)\(ep\/value,\s*'([^']*)'\))\)$/i.exec(clause))) {
+				const [, id, op, value, fn, arg] = c;
+				const same = (p: { id: string }) => sameExtendedId(p.id, id);
+				tests.push((e) => {
+					const v = ((e.singleValueExtendedProperties as Array<{ id: string; value: string }> | undefined) ?? []).find(same)?.value;
+					if (v === undefined) return false;
+					const lv = v.toLowerCase();
+					// Graph compares an extended property's value without regard to case.
+					if (op) return op.toLowerCase() === 'eq' ? lv === value.toLowerCase() : lv !== value.toLowerCase();
+					return fn!.toLowerCase() === 'startswith' ? lv.startsWith(arg!.toLowerCase()) : lv.includes(arg!.toLowerCase());
+				});
+			} else if ((c = /^start\/dateTime (ge|gt|le|lt|eq) '(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)Z?'$/i.exec(clause))) {
+				const [, op, at] = c;
+				const t = Date.parse(`${at.slice(0, 23)}Z`);
+				const cmp: Record<string, (a: number) => boolean> = { ge: (a) => a >= t, gt: (a) => a > t, le: (a) => a <= t, lt: (a) => a < t, eq: (a) => a === t };
+				tests.push((e) => cmp[op.toLowerCase()](Date.parse(`${inUtc(e.start).dateTime.slice(0, 23)}Z`)));
+			} else {
+				return graphError(400, 'ErrorInvalidUrlQueryFilter', `The query filter contains one or more invalid nodes: '${clause}'.`);
+			}
+		}
+		const all = [...this.calendar(mailbox).values()].filter((e) => tests.every((t) => t(e)));
+		const top = Math.min(Number(query.get('$top') ?? 10) || 10, 1000);
+		const skip = Number(query.get('$skip') ?? 0) || 0;
+		const page = all.slice(skip, skip + top).map((e) => this.expand(e, this.select(e, query.get('$select')), query.get('$expand')));
+		const next = new URLSearchParams(query);
+		next.set('$skip', String(skip + top));
+		return json(200, { value: page, ...(skip + top < all.length ? { '@odata.nextLink': `${this.url}/v1.0/users/${encodeURIComponent(mailbox)}/events?${next.toString()}` } : {}) });
+	}
+
+	/** `$expand=singleValueExtendedProperties($filter=id eq '…')`: the one property asked for, when the event has it. */
+	private expand(ev: GraphEvent, out: Record<string, unknown>, expand: string | null): Record<string, unknown> {
+		if (!expand) return out;
+		const m = /^singleValueExtendedProperties\(\$filter=id eq '([^']+)'\)$/i.exec(expand.trim());
+		if (!m) return out;
+		const found = ((ev.singleValueExtendedProperties as Array<{ id: string; value: string }> | undefined) ?? []).filter((p) => sameExtendedId(p.id, m[1]));
+		return found.length ? { ...out, singleValueExtendedProperties: found } : out;
+	}
+
+	/** The events of a calendar that carry an extended property (tests: the blocks in Outlook). */
+	eventsWithProperty(mailbox: string, id: string): GraphEvent[] {
+		return [...this.calendar(mailbox).values()].filter((e) => ((e.singleValueExtendedProperties as Array<{ id: string }> | undefined) ?? []).some((p) => sameExtendedId(p.id, id)));
 	}
 
 	private select(ev: GraphEvent, select: string | null): Record<string, unknown> {
@@ -355,8 +519,8 @@ export class GraphSandbox extends SandboxServer {
 		});
 	}
 
-	private async batch(body: unknown): Promise<SandboxResponse> {
-		const requests = (body as { requests?: Array<{ id: string; method: string; url: string; body?: unknown; headers?: Record<string, string> }> })?.requests;
+	private async batch(req: SandboxRequest): Promise<SandboxResponse> {
+		const requests = (req.body as { requests?: Array<{ id: string; method: string; url: string; body?: unknown; headers?: Record<string, string> }> })?.requests;
 		if (!Array.isArray(requests) || !requests.length) return graphError(400, 'BadRequest', 'Invalid batch payload format.');
 		if (requests.length > 20) return graphError(400, 'BadRequest', 'Number of batch request steps exceeds the maximum of 20.');
 		const ids = new Set(requests.map((r) => r.id));
@@ -366,7 +530,7 @@ export class GraphSandbox extends SandboxServer {
 				const url = new URL(r.url.startsWith('/') ? r.url : `/${r.url}`, 'http://graph.local');
 				const fault = takeFault(this.faults, r.method.toUpperCase(), `/v1.0${url.pathname}`, 'batch:');
 				if (fault) return { id: r.id, status: fault.status, headers: fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {}, body: { error: { code: fault.status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', message: 'Injected fault' } } };
-				const res = await this.route(r.method.toUpperCase(), url.pathname, url.searchParams, r.body);
+				const res = this.writeRefusal({ ...req, method: r.method.toUpperCase() }, url.pathname) ?? (await this.route(r.method.toUpperCase(), url.pathname, url.searchParams, r.body));
 				return { id: r.id, status: res.status, headers: { 'Content-Type': 'application/json' }, ...(res.body !== undefined ? { body: res.body } : {}) };
 			}),
 		);
@@ -529,10 +693,11 @@ export class GraphSandbox extends SandboxServer {
 	protected router(): Router {
 		const r = new Router();
 		r.add('POST', '/:tenant/oauth2/v2.0/token', (req) => this.token(req));
-		const guarded = (h: (req: SandboxRequest) => Promise<SandboxResponse> | SandboxResponse) => async (req: SandboxRequest) => this.authorised(req) ?? this.perMailbox(req, h);
-		r.add('POST', '/v1.0/$batch', guarded((req) => this.batch(req.body)));
+		const guarded = (h: (req: SandboxRequest) => Promise<SandboxResponse> | SandboxResponse) => async (req: SandboxRequest) =>
+			this.authorised(req) ?? this.writeRefusal(req, req.path.replace(/^\/v1\.0/, '')) ?? this.perMailbox(req, h);
+		r.add('POST', '/v1.0/$batch', guarded((req) => this.batch(req)));
 		for (const method of ['GET', 'POST', 'PATCH', 'DELETE']) {
-			for (const p of ['/v1.0/subscriptions', '/v1.0/subscriptions/:id', '/v1.0/users/:user', '/v1.0/users/:user/events/:id', '/v1.0/users/:user/calendarView/delta']) {
+			for (const p of ['/v1.0/subscriptions', '/v1.0/subscriptions/:id', '/v1.0/users/:user', '/v1.0/users/:user/events', '/v1.0/users/:user/events/:id', '/v1.0/users/:user/calendarView/delta']) {
 				r.add(method, p, guarded((req) => this.route(method, req.path.replace(/^\/v1\.0/, ''), req.query, req.body)));
 			}
 		}
@@ -561,6 +726,16 @@ export class GraphSandbox extends SandboxServer {
 		});
 		r.add('PATCH', '/__sandbox/users/:mailbox/events/:id', (req) => json(200, this.updateEvent(req.params.mailbox, req.params.id, req.body as GraphEvent)));
 		r.add('DELETE', '/__sandbox/users/:mailbox/events/:id', (req) => (this.deleteEvent(req.params.mailbox, req.params.id), { status: 204 }));
+		// Entra consent and Exchange access policies: the roles new tokens carry, and mailboxes the app may not write.
+		r.add('POST', '/__sandbox/permissions', (req) => {
+			const b = (req.body ?? {}) as { roles?: unknown; writeRefused?: unknown };
+			if (Array.isArray(b.roles)) this.appRoles = b.roles.map(String);
+			if (Array.isArray(b.writeRefused)) {
+				this.writeRefused.clear();
+				for (const m of b.writeRefused) this.writeRefused.add(String(m).toLowerCase());
+			}
+			return json(200, { roles: this.appRoles, writeRefused: [...this.writeRefused] });
+		});
 		r.add('POST', '/__sandbox/notify', (req) => {
 			const b = req.body as { enabled?: boolean };
 			this.notify = b?.enabled !== false;

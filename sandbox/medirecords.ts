@@ -232,6 +232,59 @@ export class MediRecordsSandbox extends SandboxServer {
 		return appt;
 	}
 
+	/**
+	 * Reception at the front desk: an appointment booked, moved or cancelled in MediRecords itself (by phone),
+	 * not through the API this package calls. `updatedDateTime` can be set in the past, as an edit synced
+	 * from another workstation or made on an earlier day is stamped. Returns the stored appointment.
+	 */
+	receptionBook(o: { providerId: string; scheduleTime: string; minutes?: number; patientId?: string; appointmentTypeId?: string; status?: number; notes?: string }): Appointment {
+		const patientId = o.patientId ?? this.receptionPatient();
+		const code = INTERVAL_CODES.find((c) => c.minutes === (o.minutes ?? 30))?.code;
+		if (!code) throw new Error(`no interval code of ${o.minutes} minutes`);
+		const appt = this.storeAppointment(randomUUID(), {
+			patientId,
+			appointmentTypeId: o.appointmentTypeId ?? APPOINTMENT_TYPES[0].id,
+			scheduleTime: o.scheduleTime,
+			appointmentStatus: o.status ?? 2,
+			appointmentIntervalCode: code,
+			providerId: o.providerId,
+			notes: o.notes ?? null,
+		});
+		appt.createdBy = appt.updatedBy = 'reception';
+		return appt;
+	}
+
+	receptionMove(id: string, change: { scheduleTime?: string; providerId?: string; minutes?: number; updatedDateTime?: string }): Appointment {
+		const a = this.state.appointments.get(id);
+		if (!a) throw new Error('no such appointment');
+		if (change.scheduleTime) a.scheduleTime = change.scheduleTime;
+		if (change.providerId) a.providerId = change.providerId;
+		if (change.minutes) a.appointmentIntervalCode = INTERVAL_CODES.find((c) => c.minutes === change.minutes)!.code;
+		a.updatedBy = 'reception';
+		a.updatedDateTime = change.updatedDateTime ?? stamp();
+		return a;
+	}
+
+	receptionCancel(id: string, updatedDateTime?: string): Appointment {
+		const a = this.state.appointments.get(id);
+		if (!a) throw new Error('no such appointment');
+		Object.assign(a, { appointmentStatus: 8, cancellationReason: 'Patient phoned to cancel', updatedBy: 'reception', updatedDateTime: updatedDateTime ?? stamp() });
+		return a;
+	}
+
+	receptionDelete(id: string): void {
+		this.state.appointments.delete(id);
+	}
+
+	/** A patient reception has on file (one per sandbox), so phone bookings need no patient of a test's own. */
+	private receptionPatient(): string {
+		const existing = [...this.state.patients.values()].find((p) => p.notes === 'reception walk-in');
+		if (existing) return existing.id;
+		const id = randomUUID();
+		this.state.patients.set(id, { id, defaultPracticeId: this.practiceId, firstName: 'Walk', lastName: 'In', notes: 'reception walk-in', createdDateTime: stamp(), updatedDateTime: stamp() } as unknown as Patient);
+		return id;
+	}
+
 	protected router(): Router {
 		const r = new Router();
 		const P = '/v1/practices/:practiceId';
@@ -364,6 +417,18 @@ export class MediRecordsSandbox extends SandboxServer {
 			for (const f of b.faults ?? []) this.inject(f);
 			return json(200, { latencyMs: this.faults.latencyMs, queued: this.faults.queue.length });
 		});
+		// Reception's own bookings, moves and cancellations (the demo and tests; MediRecords' own screens do this).
+		r.add('POST', '/__sandbox/reception/appointments', (req) => {
+			const b = (req.body ?? {}) as Parameters<MediRecordsSandbox['receptionBook']>[0];
+			if (!b.providerId || !isValidLocal(b.scheduleTime)) return json(400, { message: 'providerId and scheduleTime (yyyy-MM-ddTHH:mm, practice local) are required' });
+			return json(201, this.receptionBook(b));
+		});
+		r.add('PATCH', '/__sandbox/reception/appointments/:id', (req) => {
+			if (!this.state.appointments.has(req.params.id)) return json(404, { message: 'no such appointment' });
+			const b = (req.body ?? {}) as { cancel?: boolean; updatedDateTime?: string } & Parameters<MediRecordsSandbox['receptionMove']>[1];
+			return json(200, b.cancel ? this.receptionCancel(req.params.id, b.updatedDateTime) : this.receptionMove(req.params.id, b));
+		});
+		r.add('DELETE', '/__sandbox/reception/appointments/:id', (req) => (this.receptionDelete(req.params.id), json(200, { ok: true })));
 		r.add('GET', '/__sandbox/state', () =>
 			json(200, { patients: [...this.state.patients.values()], addresses: Object.fromEntries(this.state.addresses), appointments: [...this.state.appointments.values()], requestCount: this.state.requests.length }),
 		);

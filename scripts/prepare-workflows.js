@@ -22,7 +22,10 @@
  * flagged after six intervals instead of 48 hours (the test harness sweeps every few seconds so faults
  * converge quickly; a clinic keeps the shipped intervals and back-off).
  *
- *   node scripts/prepare-workflows.js [--ops-alert-url URL] [--site-origin ORIGIN] [--sweep-seconds N] <workflows dir> <output dir> [existing ids JSON]
+ * With --blocks-seconds, the Calendar Blocks workflow runs this often instead of every 2 minutes (the
+ * calendar-block tests; other test worlds keep the shipped interval).
+ *
+ *   node scripts/prepare-workflows.js [--ops-alert-url URL] [--site-origin ORIGIN] [--sweep-seconds N] [--blocks-seconds N] <workflows dir> <output dir> [existing ids JSON]
  */
 const { randomUUID } = require('crypto');
 const fs = require('fs');
@@ -31,6 +34,7 @@ const path = require('path');
 const ERROR_WORKFLOW = 'ErrorAlertWf0001';
 const SWEEP_WORKFLOW = 'CalendarSweepWf1';
 const PAYMENTS_WORKFLOW = 'PaymentsWf000001';
+const BLOCKS_WORKFLOW = 'CalBlocksWf00001';
 
 // Node types whose URL is derived from the webhook id (no fixed "path" parameter).
 const WEBHOOK_TRIGGERS = /\.(jotFormTrigger|jotFormSubmissionTrigger|stripeTrigger|webhook|formTrigger|calendlyTrigger|graphCalendarTrigger)$/;
@@ -59,6 +63,9 @@ function prepare(inputDir, outputDir, keep = {}, options = {}) {
 			const key = `${wf.id}/${node.name}`;
 			node.webhookId = keep[key] ?? randomUUID();
 			assigned[key] = node.webhookId;
+		}
+		if (options.blocksSeconds && wf.id === BLOCKS_WORKFLOW) {
+			for (const node of wf.nodes ?? []) if (node.type === 'n8n-nodes-base.scheduleTrigger') node.parameters.rule = { interval: [{ field: 'seconds', secondsInterval: options.blocksSeconds }] };
 		}
 		if (options.sweepSeconds) {
 			for (const node of wf.nodes ?? []) {
@@ -119,6 +126,15 @@ if (require.main === module) {
 		args.splice(sweep, 2);
 		if (!Number.isInteger(options.sweepSeconds) || options.sweepSeconds < 1) {
 			console.error('--sweep-seconds needs a whole number of seconds');
+			process.exit(2);
+		}
+	}
+	const blocks = args.indexOf('--blocks-seconds');
+	if (blocks >= 0) {
+		options.blocksSeconds = Number(args[blocks + 1]);
+		args.splice(blocks, 2);
+		if (!Number.isInteger(options.blocksSeconds) || options.blocksSeconds < 1) {
+			console.error('--blocks-seconds needs a whole number of seconds');
 			process.exit(2);
 		}
 	}

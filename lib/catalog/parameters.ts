@@ -76,6 +76,7 @@ export function catalogFromParameters(p: Record<string, unknown>, entries: Catal
 			serviceQuestion: opt(clinic.serviceQuestion),
 			phone: opt(clinic.phone),
 			email: opt(clinic.email),
+			blockSubject: opt(clinic.blockSubject),
 		},
 		services: listed('services').map((s) => ({
 			key: s.key,

@@ -91,13 +91,15 @@ export const clinicSchema = z.object({
 	/** Shown on the website when online booking cannot be reached. */
 	phone: z.string().trim().regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a phone number, e.g. 02 9000 0000').optional(),
 	email: z.string().trim().email('must be an email address').optional(),
+	/** The subject of the busy block a MediRecords appointment puts in the practitioner's Outlook (no patient data). */
+	blockSubject: z.string().trim().min(1).max(100, 'must be at most 100 characters').default('Busy'),
 });
 
 /** Entry fields only the website shows: when wrong they are left out, and the entry stays in service. */
 export const WEBSITE_ONLY_FIELDS = { practitioners: ['bio', 'photoUrl'] } as const;
 
 /** Clinic fields that can be left out when wrong: the rest of the clinic works without them. */
-export const OPTIONAL_CLINIC_FIELDS = ['waitlistFormUrl', 'opsAlertUrl', 'priceTolerance', 'serviceQuestion', 'phone', 'email'] as const;
+export const OPTIONAL_CLINIC_FIELDS = ['waitlistFormUrl', 'opsAlertUrl', 'priceTolerance', 'serviceQuestion', 'phone', 'email', 'blockSubject'] as const;
 
 /**
  * Something ops must fix in the catalog. `entry` names it by its own key, e.g. `practitioners[dr-dia]`;

@@ -62,6 +62,7 @@ export const catalogFields: INodeProperties[] = [
 		default: { name: '', siteOrigin: '' },
 		displayOptions: show,
 		options: [
+			{ displayName: 'Calendar Block Subject', name: 'blockSubject', type: 'string', default: 'Busy', description: 'What a practitioner’s Outlook shows for an appointment booked in MediRecords (the Calendar Blocks workflow). Never put patient details here.' },
 			{ displayName: 'Contact Email', name: 'email', type: 'string', default: '', placeholder: 'hello@clinic.example', description: 'Shown on the website when online booking cannot be reached' },
 			{ displayName: 'Contact Phone', name: 'phone', type: 'string', default: '', placeholder: '02 9000 0000', description: 'Shown on the website when online booking cannot be reached' },
 			{ displayName: 'Currency', name: 'currency', type: 'string', default: 'AUD' },

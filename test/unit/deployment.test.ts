@@ -219,10 +219,10 @@ describe('scale-out', () => {
 });
 
 describe('shipped workflows', () => {
-	const files = ['booking-processor', 'calendar-sweep', 'drift-report', 'form-processor', 'launch-service', 'payments', 'subscription-upkeep', 'service-calendars-endpoint', 'service-catalog', 'error-alert', 'waitlist-confirmation'];
+	const files = ['booking-processor', 'calendar-blocks', 'calendar-sweep', 'drift-report', 'form-processor', 'launch-service', 'payments', 'subscription-upkeep', 'service-calendars-endpoint', 'service-catalog', 'error-alert', 'waitlist-confirmation'];
 	const wf = (f: string) => JSON.parse(read(`workflows/${f}.json`)) as { id: string; settings: Record<string, string>; nodes: Array<{ name: string; type: string; parameters: Record<string, unknown> }>; connections: Record<string, unknown> };
 
-	test('all eleven exist (and nothing else), use the package name for our nodes, and name the Error Alert workflow', () => {
+	test('all twelve exist (and nothing else), use the package name for our nodes, and name the Error Alert workflow', () => {
 		expect(readdirSync(path.join(ROOT, 'workflows')).sort()).toEqual(files.map((f) => `${f}.json`).sort());
 		for (const f of files) {
 			const w = wf(f);
