@@ -281,7 +281,7 @@ export class MediRecordsSandbox extends SandboxServer {
 		const existing = [...this.state.patients.values()].find((p) => p.notes === 'reception walk-in');
 		if (existing) return existing.id;
 		const id = randomUUID();
-		this.state.patients.set(id, { id, defaultPracticeId: this.practiceId, firstName: 'Walk', lastName: 'In', notes: 'reception walk-in', createdDateTime: stamp(), updatedDateTime: stamp() } as unknown as Patient);
+		this.state.patients.set(id, { id, defaultPracticeId: this.practiceId, firstName: 'Rosalind', lastName: 'Pemberton-Quayle', notes: 'reception walk-in', createdDateTime: stamp(), updatedDateTime: stamp() } as unknown as Patient);
 		return id;
 	}
 

@@ -7,27 +7,16 @@ import { CalendarDriftReport } from '../../nodes/CalendarDriftReport/CalendarDri
 import { referenceMarker } from '../../lib/medirecords/mapping';
 import { toPracticeLocal } from '../../lib/time';
 import type { GraphSandbox } from '../../sandbox/graph';
-import type { MediRecordsSandbox } from '../../sandbox/medirecords';
 import { APPOINTMENT_TYPES, PRACTICE_ID, PRACTITIONERS } from '../../sandbox/seed';
 import { graphEvent, shippedCatalog } from '../helpers/fixtures';
-import { GRAPH, graphCredentials, startGraph } from '../helpers/graph';
-import { MR, startMediRecords } from '../helpers/medirecords';
+import { GRAPH } from '../helpers/graph';
+import { MR } from '../helpers/medirecords';
+import { graphAndMediRecords } from '../helpers/sandboxes';
 import { registerNode, runNode } from '../helpers/n8n';
 
 registerNode('calendarDriftReport', CalendarDriftReport);
 
-let g: GraphSandbox;
-let mr: MediRecordsSandbox;
-beforeAll(async () => {
-	g = await startGraph();
-	mr = await startMediRecords();
-});
-afterAll(async () => Promise.all([g.stop(), mr.stop()]));
-beforeEach(() => {
-	g.reset();
-	graphCredentials(g);
-	mr.state.appointments.clear();
-});
+const sandboxes = graphAndMediRecords();
 
 const nurse = PRACTITIONERS.find((p) => p.key === 'nurse')!;
 const inDays = (d: number) => new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 + d * 86_400_000).toISOString().replace('Z', '0000');
@@ -39,11 +28,11 @@ const booking = (d: number) => {
 const report = () => runNode({ type: 'calendarDriftReport', credentials: { ...GRAPH.credentials, ...MR.credentials }, parameters: { catalog: JSON.stringify(shippedCatalog()), daysAhead: 60, redrive: true } });
 
 test('an Outlook booking MediRecords lacks is reported missing and handed on as a sweep re-drive; one MediRecords has at Outlook’s time is not drift', async () => {
-	const held = g.createEvent(nurse.mailbox, booking(3));
-	const lacking = g.createEvent(nurse.mailbox, booking(4));
-	g.createEvent(nurse.mailbox, { ...booking(5), attendees: [], subject: 'Lunch' });
+	const held = sandboxes.g.createEvent(nurse.mailbox, booking(3));
+	const lacking = sandboxes.g.createEvent(nurse.mailbox, booking(4));
+	sandboxes.g.createEvent(nurse.mailbox, { ...booking(5), attendees: [], subject: 'Lunch' });
 	const catalog = shippedCatalog();
-	mr.state.appointments.set('appt-held', {
+	sandboxes.mr.state.appointments.set('appt-held', {
 		id: 'appt-held',
 		practiceId: PRACTICE_ID,
 		patientId: 'patient-1',
@@ -67,7 +56,7 @@ test('an Outlook booking MediRecords lacks is reported missing and handed on as 
 
 test('a calendar Graph will not read stops the report, naming the mailbox: nothing is compared on part of the truth', async () => {
 	// Graph's answer when the app may not read a mailbox (an application access policy leaves it out).
-	g.inject({ status: 403, match: '^GET /v1.0/users/[^/]+/calendarView/delta', times: 1 });
+	sandboxes.g.inject({ status: 403, match: '^GET /v1.0/users/[^/]+/calendarView/delta', times: 1 });
 	const r = await report();
 	expect(r.error?.message).toMatch(/^Outlook calendar [^ ]+@clinic\.example could not be read$/);
 	expect(r.outputs).toEqual([]);
