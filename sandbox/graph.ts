@@ -717,6 +717,10 @@ export class GraphSandbox extends SandboxServer {
 			return json(200, { queued: this.faults.queue.length });
 		});
 		r.add('GET', '/__sandbox/state', () => json(200, { subscriptions: [...this.subscriptions.values()], deliveries: this.deliveries.length, calls: this.calls.length }));
+		r.add('GET', '/__sandbox/users/:mailbox/events', (req) => {
+			const cal = this.mailboxes.get(decodeURIComponent(req.params.mailbox).toLowerCase());
+			return cal ? json(200, [...cal.values()].map((e) => ({ id: e.id, subject: e.subject, start: inUtc(e.start), end: inUtc(e.end), showAs: e.showAs, sensitivity: e.sensitivity }))) : json(404, { message: 'no such mailbox' });
+		});
 		r.add('POST', '/__sandbox/users/:mailbox/events', (req) => json(201, this.createEvent(req.params.mailbox, req.body as GraphEvent)));
 		// A patient booking through Calendly: the event Calendly writes into the host's calendar (sandbox/calendly.ts).
 		r.add('POST', '/__sandbox/calendly/bookings', (req) => {

@@ -5,7 +5,7 @@ const fs = require('fs');
 const path = require('path');
 const run = path.join(__dirname, '../harness/.run');
 const targets = require('../bench/targets.json');
-const files = { bookingLatency: 'latency.json', graphCalls: 'graph-calls.json', throughput: 'throughput.json', publicInput: 'public-input.json', sweep: 'sweep.json' };
+const files = { bookingLatency: 'latency.json', graphCalls: 'graph-calls.json', throughput: 'throughput.json', publicInput: 'public-input.json', sweep: 'sweep.json', blocks: 'blocks.json' };
 let missed = 0;
 for (const [group, file] of Object.entries(files)) {
 	const f = path.join(run, file);

@@ -295,3 +295,50 @@ export function rememberProblems(rows: PractitionerBlocks[], memory: ProblemMemo
 		},
 	};
 }
+
+/** One row of the Calendar Blocks data table: a practitioner's calendar as the last run left it (no patient data). */
+export interface CalendarStateRow {
+	practitioner: string;
+	mailbox: string;
+	blocks: number;
+	checkedAt: string;
+	/** The problem kind, or '' when the calendar is in step. */
+	problem: string;
+	detail: string;
+	problemSince: string;
+	problemRuns: number;
+	toldAt: string;
+}
+
+const iso = (ms: number | undefined) => (ms === undefined || !Number.isFinite(ms) ? '' : new Date(ms).toISOString());
+
+/** The table's rows → what was remembered of each problem (rows in step, or unreadable, are left out). */
+export function memoryFromRows(rows: Array<Partial<Record<keyof CalendarStateRow, unknown>>>): ProblemMemory {
+	const memory: ProblemMemory = {};
+	for (const r of rows) {
+		const problem = String(r.problem ?? '');
+		const since = Date.parse(String(r.problemSince ?? ''));
+		if (!r.practitioner || !problem || !Number.isFinite(since)) continue;
+		const toldAt = Date.parse(String(r.toldAt ?? ''));
+		memory[`${String(r.practitioner)}:${problem}`] = { since, runs: Math.max(0, Number(r.problemRuns) || 0), ...(Number.isFinite(toldAt) ? { toldAt } : {}) };
+	}
+	return memory;
+}
+
+/** This run's row for every practitioner, with what is now remembered of their problem. */
+export function stateRows(rows: PractitionerBlocks[], memory: ProblemMemory, now: number): CalendarStateRow[] {
+	return rows.map((r) => {
+		const m = r.problem ? memory[`${r.practitioner}:${r.problem.kind}`] : undefined;
+		return {
+			practitioner: r.practitioner,
+			mailbox: r.mailbox,
+			blocks: r.blocks,
+			checkedAt: iso(now),
+			problem: r.problem?.kind ?? '',
+			detail: r.problem?.detail.slice(0, 500) ?? '',
+			problemSince: iso(m?.since),
+			problemRuns: m?.runs ?? 0,
+			toldAt: iso(m?.toldAt),
+		};
+	});
+}

@@ -16,14 +16,16 @@ import {
 	blocksQuery,
 	blocksSummary,
 	planBlocks,
+	memoryFromRows,
 	rememberProblems,
+	stateRows,
 	readBlock,
 	wantedBlocks,
 	type BlockPlan,
 	type BlockProblem,
+	type CalendarStateRow,
 	type ListedAppointment,
 	type PractitionerBlocks,
-	type ProblemMemory,
 	type SeenBlock,
 } from '../../lib/blocks/blocks';
 import { CatalogError, parseCatalogInput, type Catalog } from '../../lib/catalog';
@@ -57,7 +59,10 @@ export class CalendarBlocks implements INodeType {
 		defaults: { name: 'Keep Calendar Blocks' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		outputs: [
+			{ type: NodeConnectionTypes.Main, displayName: 'Report' },
+			{ type: NodeConnectionTypes.Main, displayName: 'Calendar State' },
+		],
 		credentials: [
 			{ name: 'microsoftGraphAppApi', required: true },
 			{ name: 'mediRecordsApi', required: true },
@@ -73,6 +78,13 @@ export class CalendarBlocks implements INodeType {
 					{ name: 'Keep Blocks', value: 'write', description: 'Create, move and remove blocks (the Graph app needs Calendars.ReadWrite)' },
 					{ name: 'Report Only', value: 'report', description: 'Write nothing; report what would be created, moved and removed' },
 				],
+			},
+			{
+				displayName: 'Calendar State Rows',
+				name: 'stateRows',
+				type: 'json',
+				default: "={{ $('Calendar Blocks Rows').all().map(i => i.json) }}",
+				description: 'The Calendar Blocks data table: each practitioner’s last run, and how long a problem has lasted (so ops hear once, not every run)',
 			},
 			{ displayName: 'Days Ahead', name: 'daysAhead', type: 'number', default: 60, typeOptions: { minValue: 1, maxValue: 365 }, description: 'From now until this many days ahead' },
 		],
@@ -90,18 +102,31 @@ export class CalendarBlocks implements INodeType {
 		const days = Number(this.getNodeParameter('daysAhead', 0, 60));
 		const workflowId = String(this.getWorkflow().id ?? '');
 		if (running.has(workflowId)) {
-			return [[{ json: { summary: 'skipped: the previous run is still going', skipped: true, mode }, pairedItem: { item: 0 } }]];
+			return [[{ json: { summary: 'skipped: the previous run is still going', skipped: true, mode }, pairedItem: { item: 0 } }], []];
 		}
 		running.add(workflowId);
 		try {
-			return [[{ json: await run(this, catalog, mode, days), pairedItem: { item: 0 } }]];
+			const { report, state } = await run(this, catalog, mode, days);
+			return [[{ json: report, pairedItem: { item: 0 } }], state.map((row) => ({ json: row as unknown as IDataObject, pairedItem: { item: 0 } }))];
 		} finally {
 			running.delete(workflowId);
 		}
 	}
 }
 
-async function run(ctx: IExecuteFunctions, catalog: Catalog, mode: Mode, days: number): Promise<IDataObject> {
+/** The Calendar Blocks table's rows as the parameter hands them on (an empty table gives one empty item). */
+function stateRowsIn(ctx: IExecuteFunctions): IDataObject[] {
+	const raw = ctx.getNodeParameter('stateRows', 0, '[]') as unknown;
+	let value: unknown = raw;
+	try {
+		value = typeof raw === 'string' ? (raw.trim() ? JSON.parse(raw) : []) : raw;
+	} catch {
+		value = [];
+	}
+	return (Array.isArray(value) ? value : []).filter((r): r is IDataObject => !!r && typeof r === 'object');
+}
+
+async function run(ctx: IExecuteFunctions, catalog: Catalog, mode: Mode, days: number): Promise<{ report: IDataObject; state: CalendarStateRow[] }> {
 	const now = Date.now();
 	const from = now;
 	const until = now + days * 86_400_000;
@@ -152,15 +177,13 @@ async function run(ctx: IExecuteFunctions, catalog: Catalog, mode: Mode, days: n
 	const limiter = new Limiter(PRACTITIONERS_AT_ONCE);
 	const rows = await Promise.all(catalog.practitioners.map((p) => limiter.run(() => one(p))));
 
-	// A problem is told once it lasted three runs, then daily while it lasts: the workflow's static data remembers.
-	const stored = ctx.getWorkflowStaticData('node') as { problems?: ProblemMemory };
-	const { memory, alert } = rememberProblems(rows, stored.problems ?? {}, now);
-	stored.problems = memory;
+	// A problem is told once it lasted three runs, then daily while it lasts: the Calendar Blocks table remembers (every process reads it).
+	const { memory, alert } = rememberProblems(rows, memoryFromRows(stateRowsIn(ctx)), now);
 
 	const sum = (k: 'created' | 'moved' | 'removed' | 'wouldCreate' | 'wouldMove' | 'wouldRemove' | 'blocks') => rows.reduce((n, r) => n + r[k], 0);
 	const totals = { blocks: sum('blocks'), created: sum('created'), moved: sum('moved'), removed: sum('removed'), wouldCreate: sum('wouldCreate'), wouldMove: sum('wouldMove'), wouldRemove: sum('wouldRemove'), problems: rows.filter((r) => r.problem).length };
 	ctx.customData?.setAll?.({ blocks: String(totals.blocks), blocksCreated: String(totals.created), blocksRemoved: String(totals.removed), blockProblems: String(totals.problems) });
-	return {
+	const report = {
 		summary: blocksSummary(rows, mode === 'report'),
 		mode,
 		daysAhead: days,
@@ -170,6 +193,7 @@ async function run(ctx: IExecuteFunctions, catalog: Catalog, mode: Mode, days: n
 		graphCalls: graphStats(ctx).calls,
 		alert: alert ?? null,
 	} as IDataObject;
+	return { report, state: stateRows(rows, memory, now) };
 }
 
 /** What a read-only run (or a calendar that refused writes) leaves undone. */

@@ -75,7 +75,7 @@ export function graphError(ctx: GraphContext, res: GraphResponse, what: string):
 	const message = graphMessage(res.body, res.status);
 	const hint =
 		res.status === 401 || res.status === 403
-			? 'Check the tenant id, client id and secret in the Microsoft Graph credential, and that the app has the Calendars.Read application permission with admin consent.'
+			? 'Check the tenant id, client id and secret in the Microsoft Graph credential, and that the app has the Calendars.ReadWrite application permission (Calendars.Read to read only) with admin consent.'
 			: res.status === 429 || res.status >= 500
 				? 'Microsoft Graph is throttling or unavailable; the next upkeep run retries.'
 				: '';

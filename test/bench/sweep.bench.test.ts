@@ -11,7 +11,7 @@ import path from 'path';
 import type { IDataObject } from 'n8n-workflow';
 import { GraphCalendarSweep } from '../../nodes/GraphCalendarSweep/GraphCalendarSweep.node';
 import type { GraphSandbox } from '../../sandbox/graph';
-import { graphEvent, shippedCatalog } from '../helpers/fixtures';
+import { catalogWith, graphEvent } from '../helpers/fixtures';
 import { GRAPH, startGraph } from '../helpers/graph';
 import { registerNode, runNode } from '../helpers/n8n';
 
@@ -19,23 +19,8 @@ registerNode('graphCalendarSweep', GraphCalendarSweep);
 
 const EVENTS_PER_CALENDAR = 3;
 
-/** The shipped catalog with `n` practitioners in all: the shipped ones, then nurses of Weight Loss. */
-function catalogOf(n: number): IDataObject {
-	const catalog = shippedCatalog() as unknown as { practitioners: Array<Record<string, unknown>> };
-	const extra = Array.from({ length: Math.max(0, n - catalog.practitioners.length) }, (_, i) => ({
-		key: `bench-${i}`,
-		name: `Bench Practitioner ${i}`,
-		mailbox: `bench-${i}@clinic.example`,
-		providerId: `c1000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-		services: ['weight-loss'],
-		consultant: false,
-		calendly: [],
-	}));
-	return { ...catalog, practitioners: [...catalog.practitioners, ...extra].slice(0, n) } as unknown as IDataObject;
-}
-
 async function measure(g: GraphSandbox, n: number) {
-	const catalog = catalogOf(n);
+	const catalog = catalogWith(n);
 	const mailboxes = (catalog.practitioners as Array<{ mailbox: string }>).map((p) => p.mailbox);
 	const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().replace('Z', '0000');
 	for (const m of mailboxes) {

@@ -54,6 +54,21 @@ export function shippedCatalog(): Catalog {
 	return parseCatalog(catalogFromParameters(catalogParameters()));
 }
 
+/** The shipped catalog with `n` practitioners in all: the shipped ones, then nurses of Weight Loss (the benchmarks' larger clinics). */
+export function catalogWith(n: number): IDataObject {
+	const catalog = shippedCatalog() as unknown as { practitioners: Array<Record<string, unknown>> };
+	const extra = Array.from({ length: Math.max(0, n - catalog.practitioners.length) }, (_, i) => ({
+		key: `bench-${i}`,
+		name: `Bench Practitioner ${i}`,
+		mailbox: `bench-${i}@clinic.example`,
+		providerId: `c1000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+		services: ['weight-loss'],
+		consultant: false,
+		calendly: [],
+	}));
+	return { ...catalog, practitioners: [...catalog.practitioners, ...extra].slice(0, n) } as unknown as IDataObject;
+}
+
 let n = 0;
 export function graphEvent(o: { subject: string; mailbox: string; start?: string; end?: string; name?: string; email?: string; body?: string; id?: string }): IDataObject {
 	n++;

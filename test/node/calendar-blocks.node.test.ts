@@ -12,7 +12,7 @@ import { shippedCatalog } from '../helpers/fixtures';
 import { GRAPH } from '../helpers/graph';
 import { MR } from '../helpers/medirecords';
 import { graphAndMediRecords } from '../helpers/sandboxes';
-import { makeNode, makeWorkflow, registerNode, runNode, type NodeSpec } from '../helpers/n8n';
+import { registerNode, runNode, type NodeSpec } from '../helpers/n8n';
 
 registerNode('calendarBlocks', CalendarBlocks);
 
@@ -23,10 +23,14 @@ const tz = catalog.clinic.timeZone;
 const who = (key: string) => PRACTITIONERS.find((p) => p.key === key)!;
 const inDays = (d: number, hour = 10) => toPracticeLocal(Math.floor(Date.now() / 86_400_000) * 86_400_000 + d * 86_400_000 + hour * 3_600_000, tz);
 const blocks = (key: string) => sandboxes.g.eventsWithProperty(who(key).mailbox, BLOCK_PROPERTY_ID);
-const spec = (mode: 'write' | 'report' = 'write'): NodeSpec => ({ type: 'calendarBlocks', credentials: { ...GRAPH.credentials, ...MR.credentials }, parameters: { catalog: JSON.stringify(catalog), mode, daysAhead: 60 } });
-const run = async (mode: 'write' | 'report' = 'write', opts: Parameters<typeof runNode>[2] = {}) => {
-	const r = await runNode(spec(mode), [{}], opts);
+const spec = (mode: 'write' | 'report' = 'write', state: IDataObject[] = []): NodeSpec => ({ type: 'calendarBlocks', credentials: { ...GRAPH.credentials, ...MR.credentials }, parameters: { catalog: JSON.stringify(catalog), mode, daysAhead: 60, stateRows: JSON.stringify(state) } });
+/** The Calendar Blocks table between runs, as the workflow's Save Calendar State step keeps it. */
+let table: IDataObject[] = [];
+beforeEach(() => (table = []));
+const run = async (mode: 'write' | 'report' = 'write') => {
+	const r = await runNode(spec(mode, table));
 	expect(r.error).toBeUndefined();
+	table = r.outputs[1].map((i) => i.json);
 	return r.outputs[0][0].json as IDataObject & { totals: Record<string, number>; practitioners: Array<IDataObject & { problem: IDataObject | null }>; alert: IDataObject | null };
 };
 
@@ -62,9 +66,7 @@ test('Report Only writes nothing and says what it would do', async () => {
 test('a token without Calendars.ReadWrite: each calendar with work to do is refused and counted as would-do; ops hear on the third run, naming it and the permission', async () => {
 	sandboxes.g.appRoles = ['Calendars.Read'];
 	sandboxes.mr.receptionBook({ providerId: who('dr-dia').providerId, scheduleTime: inDays(2) });
-	const node = makeNode(spec());
-	const workflow = makeWorkflow([node]);
-	const once = () => run('write', { workflow, node });
+	const once = () => run('write');
 	const r1 = await once();
 	expect(r1.practitioners.find((p) => p.practitioner === 'dr-dia')).toMatchObject({ created: 0, wouldCreate: 1, problem: { kind: 'write_refused' } });
 	expect(String(r1.practitioners.find((p) => p.practitioner === 'dr-dia')!.problem!.detail)).toMatch(/403: Access is denied/);
@@ -75,6 +77,9 @@ test('a token without Calendars.ReadWrite: each calendar with work to do is refu
 	expect(r3.alert).toMatchObject({ kind: 'calendar_blocks', practitioners: [{ practitioner: 'dr-dia', problem: 'write_refused' }] });
 	expect((await once()).alert).toBeNull();
 	expect(blocks('dr-dia')).toEqual([]);
+	// What the table keeps: the practitioner, the problem, since when, how many runs, when ops were told; no patient data.
+	expect(table.find((r) => r.practitioner === 'dr-dia')).toMatchObject({ mailbox: who('dr-dia').mailbox, blocks: 1, problem: 'write_refused', problemRuns: 4, toldAt: expect.stringMatching(/^\d{4}-/) });
+	expect(table.find((r) => r.practitioner === 'nurse')).toMatchObject({ problem: '', problemRuns: 0, toldAt: '' });
 });
 
 test('a provider MediRecords refuses to list stops only that practitioner, whose blocks are left as they are', async () => {

@@ -6,14 +6,19 @@ import {
 	blocksQuery,
 	blocksSummary,
 	planBlocks,
+	memoryFromRows,
 	rememberProblems,
+	stateRows,
 	readBlock,
 	wantedBlocks,
 	type ListedAppointment,
 	type PractitionerBlocks,
 	type SeenBlock,
 } from '../../../lib/blocks/blocks';
+import { outlookBooking } from '../../../lib/drift/drift';
 import { referenceMarker } from '../../../lib/medirecords/mapping';
+import { routeCalendarChange } from '../../../lib/sources/booking';
+import { shippedCatalog } from '../../helpers/fixtures';
 
 const TZ = 'Australia/Sydney';
 const minutesByCode = new Map([
@@ -179,5 +184,30 @@ describe('what ops hear', () => {
 		const cleared = rememberProblems([row('dr-dia'), row('nurse')], run3.memory, t0 + 480_000);
 		expect(cleared).toEqual({ memory: {} });
 		expect(rememberProblems(rows, cleared.memory, t0 + 600_000, { afterRuns: 1, repeatMs: 1 }).alert).toBeDefined();
+	});
+
+	test('what is remembered survives the Calendar Blocks table (every process reads it): rows out, rows in, the same memory', () => {
+		const rows = [row('dr-dia', { problem: { kind: 'outlook_unreadable', detail: 'Microsoft Graph answered 404: not found' } }), row('nurse')];
+		const t0 = Date.parse('2027-01-14T00:00:00Z');
+		let memory = {};
+		for (let i = 0; i < 3; i++) memory = memoryFromRows(stateRows(rows, rememberProblems(rows, memory, t0 + i * 120_000).memory, t0 + i * 120_000));
+		expect(memory).toEqual({ 'dr-dia:outlook_unreadable': { since: t0, runs: 3, toldAt: t0 + 240_000 } });
+		const table = stateRows(rows, memory, t0 + 240_000);
+		expect(table[1]).toEqual({ practitioner: 'nurse', mailbox: 'nurse@clinic.example', blocks: 3, checkedAt: '2027-01-14T00:04:00.000Z', problem: '', detail: '', problemSince: '', problemRuns: 0, toldAt: '' });
+		expect(memoryFromRows([{}, { practitioner: 'x', problem: 'write_failed', problemSince: 'garbage' }])).toEqual({});
+	});
+});
+
+describe('a block is never a booking', () => {
+	test('the Graph trigger, the sweep and the drift report route a block as it comes back from Graph as "not a booking"', () => {
+		const catalog = shippedCatalog();
+		const nurse = catalog.practitioners.find((p) => p.key === 'nurse')!;
+		const block = blockEvent({ appointmentId: 'appt-1', start: '2027-01-14T22:00:00.000Z', end: '2027-01-14T22:30:00.000Z' }, catalog.clinic.blockSubject);
+		const event = { ...block, id: 'AAMk-block', organizer: { emailAddress: { name: nurse.name, address: nurse.mailbox } }, bodyPreview: BLOCK_BODY, isCancelled: false, type: 'singleInstance', isAllDay: false };
+		for (const changeType of ['created', 'updated']) {
+			expect(routeCalendarChange(catalog, { changeType, mailbox: nurse.mailbox, eventId: 'AAMk-block', event } as never)).toEqual({ route: 'ignored', value: { reason: 'not_a_booking', eventId: 'AAMk-block', practitioner: 'nurse' } });
+		}
+		expect(outlookBooking(catalog, nurse.mailbox, event)).toBeUndefined();
+		expect(catalog.clinic.blockSubject).toBe('Busy');
 	});
 });
