@@ -2,10 +2,11 @@
  * Build steps after `tsc` (which type-checks everything):
  *  - copy node/credential icons and codex (.node.json) files into dist/;
  *  - bundle each node and credential entry listed in package.json's `n8n`
- *    section with its own imports (zod, the Microsoft Graph client, our lib/),
- *    so the installed package needs no runtime `dependencies` — n8n community
- *    packages must not bring their own. Only `n8n-workflow` (a peer) and Node
- *    built-ins stay external.
+ *    section with its own imports (the Microsoft Graph client, libphonenumber,
+ *    our lib/), minified, so the installed package needs no runtime
+ *    `dependencies` — n8n community packages must not bring their own.
+ *    `n8n-workflow` (a peer), what n8n itself depends on and puts on every
+ *    package's module path (luxon, zod) and Node built-ins stay external.
  */
 const { src, dest, series } = require('gulp');
 const path = require('path');
@@ -50,8 +51,15 @@ async function bundleEntries() {
 		platform: 'node',
 		target: 'node24',
 		format: 'cjs',
+		// Minified (names kept: n8n finds each node by its exported class) with source maps beside it for
+		// this tree's own debugging; the published package leaves the maps out (package.json "files").
+		minify: true,
+		keepNames: true,
+		legalComments: 'none',
 		sourcemap: true,
-		external: ['n8n-workflow'],
+		// n8n-workflow is the package's peer; luxon and zod are n8n's own dependencies (same versions as here),
+		// which n8n's node loader puts on the module path of every community package (NODE_PATH): imported, not bundled.
+		external: ['n8n-workflow', 'luxon', 'zod'],
 		define: { __CLINIC_WIDGET__: JSON.stringify(fs.readFileSync(WIDGET_OUT, 'utf8')) },
 		logLevel: 'warning',
 	});

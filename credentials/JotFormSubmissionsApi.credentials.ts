@@ -13,7 +13,7 @@ export class JotFormSubmissionsApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:jotform.svg', dark: 'file:jotform.dark.svg' };
 
-	documentationUrl = 'https://github.com/clinic-integrations/n8n-nodes-medirecords-booking#jotform-submissions-credential';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-medirecords-booking#jotform-submissions-credential';
 
 	properties: INodeProperties[] = [
 		{

@@ -7,7 +7,7 @@ export class MediRecordsApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:medirecords.svg', dark: 'file:medirecords.dark.svg' };
 
-	documentationUrl = 'https://github.com/clinic-integrations/n8n-nodes-medirecords-booking#medirecords-credential';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-medirecords-booking#medirecords-credential';
 
 	properties: INodeProperties[] = [
 		{

@@ -1,3 +1,4 @@
+import { graphScope } from '../lib/sources/graph';
 import type { ICredentialDataDecryptedObject, ICredentialTestRequest, ICredentialType, IHttpRequestHelper, IHttpRequestOptions, INodeProperties, Icon } from 'n8n-workflow';
 
 /** App-only (client credentials) Microsoft Graph access for watching practitioners' calendars. */
@@ -8,11 +9,11 @@ export class MicrosoftGraphAppApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:msgraph.svg', dark: 'file:msgraph.dark.svg' };
 
-	documentationUrl = 'https://github.com/clinic-integrations/n8n-nodes-medirecords-booking#microsoft-graph-credential';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-medirecords-booking#microsoft-graph-credential';
 
 	properties: INodeProperties[] = [
 		{ displayName: 'Tenant ID', name: 'tenantId', type: 'string', default: '', required: true, description: 'Directory (tenant) ID of the clinic’s Microsoft 365 tenant' },
-		{ displayName: 'Client ID', name: 'clientId', type: 'string', default: '', required: true, description: 'Application (client) ID of the app registration with the Calendars.Read application permission' },
+		{ displayName: 'Client ID', name: 'clientId', type: 'string', default: '', required: true, description: 'Application (client) ID of the app registration with the Calendars.ReadWrite application permission (Calendars.Read: everything but the calendar blocks)' },
 		{ displayName: 'Client Secret', name: 'clientSecret', type: 'string', typeOptions: { password: true }, default: '', required: true },
 		{
 			displayName: 'Notification Secret',
@@ -24,7 +25,7 @@ export class MicrosoftGraphAppApi implements ICredentialType {
 			description: 'A long random string only n8n knows. Each workflow’s clientState is derived from it, so notifications that do not come from our subscriptions are refused.',
 		},
 		{ displayName: 'Token URL', name: 'loginUrl', type: 'string', default: 'https://login.microsoftonline.com', description: 'Change for a national cloud or a sandbox' },
-		{ displayName: 'Graph URL', name: 'graphUrl', type: 'string', default: 'https://graph.microsoft.com', description: 'Change for a national cloud or a sandbox' },
+		{ displayName: 'Graph URL', name: 'graphUrl', type: 'string', default: 'https://graph.microsoft.com', description: 'Change for a national cloud (https://graph.microsoft.us, https://dod-graph.microsoft.us, https://microsoftgraph.chinacloudapi.cn: the token is asked for that cloud) or a sandbox' },
 		{ displayName: 'Access Token', name: 'accessToken', type: 'hidden', typeOptions: { expirable: true, password: true }, default: '' },
 		{ displayName: 'Access Token Expires At', name: 'accessTokenExpiresAt', type: 'hidden', typeOptions: { password: true }, default: 0 },
 	];
@@ -40,7 +41,7 @@ export class MicrosoftGraphAppApi implements ICredentialType {
 				grant_type: 'client_credentials',
 				client_id: String(credentials.clientId).trim(),
 				client_secret: String(credentials.clientSecret),
-				scope: 'https://graph.microsoft.com/.default',
+				scope: graphScope(credentials.graphUrl),
 			}).toString(),
 			json: true,
 		})) as { access_token: string; expires_in: number };

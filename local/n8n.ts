@@ -305,8 +305,10 @@ export class N8n {
 		// Readiness, not liveness: n8n answers /healthz before its database and webhooks are ready.
 		await this.waitHealthy(`${this.url}/healthz/readiness`, 240_000);
 		if (this.opts.mode === 'queue') {
+			this.workerPorts = [];
 			for (let i = 0; i < (this.opts.workers ?? 1); i++) {
 				const port = await freePort();
+				this.workerPorts.push(port);
 				// The worker command docker-compose.yml gives its worker (`worker --concurrency=10`).
 				const workerArgs = String(this.composeFile.services['n8n-worker'].command).split(/\s+/);
 				const p = spawn(NODE24, [N8N_BIN, ...workerArgs], { env: { ...this.env(), QUEUE_HEALTH_CHECK_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await freePort()) }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -320,6 +322,12 @@ export class N8n {
 	}
 
 	private webhookProcs: ChildProcess[] = [];
+	private workerPorts: number[] = [];
+
+	/** Queue mode: each worker's own server (health checks and metrics). */
+	get workerUrls(): string[] {
+		return this.workerPorts.map((p) => `http://127.0.0.1:${p}`);
+	}
 
 	/** Queue mode: the `n8n webhook` processes, on the ports Graph's subscriptions name. */
 	async startWebhooks(): Promise<void> {

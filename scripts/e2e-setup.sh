@@ -7,8 +7,9 @@ if [ ! -x node_modules/n8n/bin/n8n ] || [ ! -f node_modules/sqlite3/build/Releas
   echo "› installing n8n $(node -p "require('./package.json').dependencies.n8n") for the end-to-end harness (a few minutes)"
   # Native add-ons would download prebuilt binaries, which this network refuses: install without scripts
   # and build the one n8n needs at start (sqlite3) from source against Node 24's headers.
-  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-  npm rebuild sqlite3 --loglevel=error
+  with_progress "installing n8n (usually 5–7 minutes)" npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+  echo "› building sqlite3 for Node 24 (about 2 minutes)"
+  with_progress "building sqlite3" npm rebuild sqlite3 --loglevel=error
 fi
 command -v openssl >/dev/null || { apt-get update -qq && apt-get install -y -qq openssl; }
 command -v psql >/dev/null || echo "note: psql not found; queue-mode scenarios need PostgreSQL on 127.0.0.1:5432"

@@ -5,7 +5,7 @@ source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "› npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  with_progress "installing the package's dependencies" npm ci --no-audit --no-fund --loglevel=error
 fi
 echo "› build"
 npm run build --silent

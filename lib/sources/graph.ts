@@ -259,3 +259,20 @@ export function validationEcho(token: unknown, body: unknown): { status: 200 | 4
 	return { status: 200, text: token };
 }
 
+
+/**
+ * Microsoft Graph's hosts: the global service and the national clouds (deployments/national-cloud-deployments.md:
+ * US Government L4, US Government L5 (DOD), China operated by 21Vianet). Each cloud issues tokens for its own host.
+ */
+export const GRAPH_HOSTS = ['graph.microsoft.com', 'graph.microsoft.us', 'dod-graph.microsoft.us', 'microsoftgraph.chinacloudapi.cn'] as const;
+
+/** The client-credentials scope for the credential's Graph URL; a URL that is none of Microsoft's (a proxy, a sandbox) asks for the global service's. */
+export function graphScope(graphUrl: unknown): string {
+	let host = '';
+	try {
+		host = new URL(String(graphUrl || 'https://graph.microsoft.com')).hostname.toLowerCase();
+	} catch {
+		host = '';
+	}
+	return `https://${(GRAPH_HOSTS as readonly string[]).includes(host) ? host : 'graph.microsoft.com'}/.default`;
+}

@@ -7,7 +7,7 @@ import path from 'path';
 import { composeN8nEnvironment, MACHINE_ADDITIONS, MACHINE_OVERRIDES, readCompose, redactSecrets } from '../../local/composeEnv';
 import { packPackage, HARNESS, N8N_VERSION, NOTIFICATION_SECRET, OPS_KEY, ROOT } from '../../local/n8n';
 import { startWorld, stopWorld, waitFor, runUpkeep, readable, type World } from './context';
-import { appointmentFor, appointmentsFor, book, calendlyEvent, newPatient, nextSlot, patientsByEmail, searchesFor, type Booker } from './scenarios';
+import { appointmentFor, appointmentsFor, book, bookersSoFar, calendlyEvent, newPatient, nextSlot, patientsByEmail, searchesFor, type Booker } from './scenarios';
 
 const MODE = (process.env.E2E_MODE as 'regular' | 'queue') ?? 'regular';
 const REPORTS = path.join(HARNESS, '.run', 'reports');
@@ -571,5 +571,41 @@ describe(`the products' dialect in real n8n ${N8N_VERSION} (${MODE} mode)`, () =
 		await waitFor('the subscription recreated without an upkeep run', () => w.graph.subscriptionsFor(m).length === 1, 60_000, 100);
 		const again = await book(w, m, 'Alternative Medicine Follow-up', newPatient('after'));
 		expect(again.appt.providerId).toBe(provider('nurse'));
+	});
+
+	(MODE === 'queue' ? test : test.skip)('Prometheus metrics as compose sets them: main, the webhook process and the worker answer /metrics; main reports the queue', async () => {
+		const scrape = async (base: string) => {
+			const r = await fetch(`${base}/metrics`);
+			return { status: r.status, text: await r.text() };
+		};
+		// n8n refreshes the queue gauges every 20 s (N8N_METRICS_QUEUE_METRICS_INTERVAL).
+		const main = await waitFor('the queue metrics on main', async () => {
+			const m = await scrape(w.n8n.url);
+			return m.status === 200 && /^n8n_scaling_mode_queue_jobs_completed \d+/m.test(m.text) ? m : undefined;
+		}, 60_000, 2000);
+		expect(main.text).toMatch(/^n8n_scaling_mode_queue_jobs_waiting \d+/m);
+		for (const base of [...w.n8n.webhookUrls, ...w.n8n.workerUrls]) {
+			const s = await scrape(base);
+			expect({ base, status: s.status, n8n: /^n8n_\w+/m.test(s.text) }).toEqual({ base, status: 200, n8n: true });
+		}
+		mkdirSync(REPORTS, { recursive: true });
+		writeFileSync(path.join(REPORTS, 'metrics-main.txt'), main.text);
+	});
+
+	// Last: everything this file booked has gone through n8n by now.
+	(MODE === 'queue' ? test : test.skip)('n8n logs one JSON object per line (as compose sets it) and no patient of this run appears in any log of main, the webhook process or the worker', () => {
+		const text = w.n8n.logs.join('');
+		const lines = text.split('\n').map((l) => l.replace(/^\[[\w-]+\] /, '').trim()).filter((l) => l.startsWith('{'));
+		const parsed = lines.flatMap((l) => {
+			try {
+				return [JSON.parse(l) as Record<string, unknown>];
+			} catch {
+				return [];
+			}
+		});
+		expect(parsed.length).toBeGreaterThan(5);
+		expect(parsed.filter((p) => typeof p.level === 'string' && typeof p.message === 'string').length).toBeGreaterThan(5);
+		expect(bookersSoFar.length).toBeGreaterThan(20);
+		for (const b of bookersSoFar) for (const detail of [b.email, b.last]) expect({ detail, logged: text.includes(detail) }).toEqual({ detail, logged: false });
 	});
 });

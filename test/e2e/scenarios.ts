@@ -26,10 +26,15 @@ export interface Booker {
 	dob?: string;
 }
 
+/** Every patient this test file made up so far (to check that none of them reaches a log). */
+export const bookersSoFar: Booker[] = [];
+
 export function newPatient(tag = 'p'): Booker {
 	seq++;
 	const unique = letters(seq * 1_000_000 + (Date.now() % 1_000_000));
-	return { first: 'Ana', last: `Citizen-${tag}${unique}`, email: `ana.${tag}.${seq}.${Date.now() % 100000}@example.com`, phone: '0400 111 222', dob: '12/04/1988' };
+	const p = { first: 'Ana', last: `Citizen-${tag}${unique}`, email: `ana.${tag}.${seq}.${Date.now() % 100000}@example.com`, phone: '0400 111 222', dob: '12/04/1988' };
+	bookersSoFar.push(p);
+	return p;
 }
 
 /** Slots far apart so no two tests double-book a practitioner. */

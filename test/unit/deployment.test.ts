@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'os';
 import path from 'path';
 import { composeN8nEnvironment, interpolate, machineEnvironment, MACHINE_OVERRIDES, parseDotEnv, readCompose, testDotEnv, type ComposeService } from '../../local/composeEnv';
+import { parse as parseYaml } from 'yaml';
 import { CADDY, standardCaddyfile } from '../helpers/caddy';
 import { FORM_TYPE_NAMES, FORM_TYPES } from '../../lib/catalog/facts';
 
@@ -40,6 +41,22 @@ describe('docker-compose.yml', () => {
 		for (const v of read('deploy/Caddyfile').matchAll(/\{\$([A-Z0-9_]+)\}/g)) expect(documented.has(v[1])).toBe(true);
 		// As `docker compose config` does with a filled-in .env.
 		expect(() => interpolate(read('docker-compose.yml'), dotEnv)).not.toThrow();
+	});
+
+	test('logs: n8n writes JSON lines, every service’s log is rotated (10 MB × 5), and the CloudWatch override covers every service', () => {
+		expect(compose['x-n8n-env' as keyof typeof compose]).toMatchObject({ N8N_LOG_FORMAT: 'json' });
+		for (const [name, svc] of Object.entries(services)) {
+			expect({ name, logging: (svc as { logging?: unknown }).logging }).toEqual({ name, logging: { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '5' } } });
+		}
+		const override = read('deploy/docker-compose.awslogs.yml');
+		const parsed = parseYaml(override.replace(/!override /g, ''), { merge: true }) as { services: Record<string, { logging: { driver: string; options: Record<string, string> } }> };
+		expect(Object.keys(parsed.services).sort()).toEqual(Object.keys(services).sort());
+		for (const [name, svc] of Object.entries(parsed.services)) {
+			expect({ name, driver: svc.logging.driver, group: svc.logging.options['awslogs-group'], mode: svc.logging.options.mode }).toEqual({ name, driver: 'awslogs', group: '${CLOUDWATCH_LOG_GROUP:-/clinic/n8n}', mode: 'non-blocking' });
+		}
+		// Each replaces the file driver's settings (merged, json-file's max-size would be refused by awslogs).
+		expect(override.match(/logging: !override \*awslogs/g)).toHaveLength(Object.keys(services).length);
+		for (const v of override.matchAll(/\$\{([A-Z0-9_]+)/g)) expect(documented.has(v[1])).toBe(true);
 	});
 
 	test('a secret or address left empty in .env stops compose before anything starts, naming it', () => {
@@ -288,5 +305,71 @@ describe('shipped workflows', () => {
 	test('no workflow stores more successful executions than the instance setting says (for patient data); the sweep stores none of its own', () => {
 		for (const f of files) expect([undefined, 'none']).toContain(wf(f).settings.saveDataSuccessExecution);
 		expect(wf('calendar-sweep').settings.saveDataSuccessExecution).toBe('none');
+	});
+});
+
+describe('documentation links', () => {
+	/** GitHub's and npm's heading anchors: lower case, punctuation dropped, spaces to hyphens. */
+	const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+	const anchors = new Set([...read('README.md').matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1])));
+	const links = [
+		...readdirSync(path.join(ROOT, 'nodes')).flatMap((d) => readdirSync(path.join(ROOT, 'nodes', d)).filter((f) => f.endsWith('.node.json')).map((f) => `nodes/${d}/${f}`)),
+		...readdirSync(path.join(ROOT, 'credentials')).filter((f) => f.endsWith('.credentials.ts')).map((f) => `credentials/${f}`),
+	].flatMap((f) => [...read(f).matchAll(/https:\/\/[^"'\s]+/g)].map((m) => ({ f, url: m[0] })));
+
+	test('every node’s and credential’s documentation link is the published package’s README, at a section that exists', () => {
+		expect(links.length).toBeGreaterThan(10);
+		for (const { f, url } of links) {
+			if (!url.includes('#')) continue;
+			expect({ f, url: url.split('#')[0] }).toEqual({ f, url: 'https://www.npmjs.com/package/n8n-nodes-medirecords-booking' });
+			expect({ f, anchor: anchors.has(url.split('#')[1]) }).toEqual({ f, anchor: true });
+		}
+	});
+
+	test('no codex file keeps an empty subcategories object (n8n’s lint refuses it)', () => {
+		for (const d of readdirSync(path.join(ROOT, 'nodes'))) {
+			for (const f of readdirSync(path.join(ROOT, 'nodes', d)).filter((x) => x.endsWith('.node.json'))) {
+				const codex = JSON.parse(read(`nodes/${d}/${f}`)) as { subcategories?: Record<string, unknown> };
+				if (codex.subcategories !== undefined) expect({ f, keys: Object.keys(codex.subcategories).length > 0 }).toEqual({ f, keys: true });
+			}
+		}
+	});
+});
+
+describe('the first start talks', () => {
+	test('a port already taken is named, with what to do, before anything is installed', async () => {
+		const { createServer } = await import('net');
+		const server = createServer();
+		await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+		const port = (server.address() as { port: number }).port;
+		const { spawn } = await import('child_process');
+		const t0 = Date.now();
+		const res = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+			// Run asynchronously: the listening server above must keep answering while the script probes it.
+			const child = spawn('bash', [path.join(ROOT, 'scripts/start.sh')], { env: { ...process.env, N8N_PORT: String(port) } });
+			let stderr = '';
+			child.stderr.on('data', (d: Buffer) => (stderr += d));
+			child.on('close', (status: number | null) => resolve({ status, stderr }));
+		});
+		server.close();
+		expect(res.status).toBe(1);
+		expect(res.stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+		expect(res.stderr).toContain('N8N_PORT=');
+		expect(Date.now() - t0).toBeLessThan(10_000);
+	});
+});
+
+describe('the published package', () => {
+	test('is lean: under 0.5 MB packed, no source maps, every node and credential of package.json inside, luxon and zod taken from n8n', () => {
+		const pkg = JSON.parse(read('package.json')) as { n8n: { nodes: string[]; credentials: string[] } };
+		for (const f of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) expect({ f, built: existsSync(path.join(ROOT, f)) }).toEqual({ f, built: true });
+		const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--loglevel=error'], { cwd: ROOT, encoding: 'utf8' })) as Array<{ size: number; files: Array<{ path: string }> }>;
+		const files = packed.files.map((f) => f.path);
+		expect(packed.size).toBeLessThan(500_000);
+		expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
+		for (const f of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) expect(files).toContain(f);
+		const node = read(pkg.n8n.nodes.find((f) => f.includes('CalendarBlocks'))!);
+		expect(node).toMatch(/require\("luxon"\)/);
+		expect(node).toMatch(/require\("zod"\)/);
 	});
 });

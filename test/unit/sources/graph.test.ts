@@ -1,4 +1,4 @@
-import { clientStateFor, collapse, constantTimeEqual, emptyReport, isBeyondMaxLifetime, parseResource, planFetches, planUpkeep, remember, removals, upkeepSummary, validationEcho, watchedCalendars, MAX_VALIDATION_TOKEN, type DistinctChange, type SeenEvent } from '../../../lib/sources/graph';
+import { clientStateFor, collapse, constantTimeEqual, emptyReport, graphScope, isBeyondMaxLifetime, parseResource, planFetches, planUpkeep, remember, removals, upkeepSummary, validationEcho, watchedCalendars, MAX_VALIDATION_TOKEN, type DistinctChange, type SeenEvent } from '../../../lib/sources/graph';
 
 describe('clientState', () => {
 	test('derived per workflow path, stable, and compared in constant time', () => {
@@ -124,3 +124,15 @@ describe('Graph validation handshake echo', () => {
 	});
 });
 
+
+describe('the token scope follows the Graph URL', () => {
+	test.each([
+		['https://graph.microsoft.com', 'https://graph.microsoft.com/.default'],
+		['https://graph.microsoft.us/', 'https://graph.microsoft.us/.default'],
+		['https://DOD-Graph.microsoft.us', 'https://dod-graph.microsoft.us/.default'],
+		['https://microsoftgraph.chinacloudapi.cn', 'https://microsoftgraph.chinacloudapi.cn/.default'],
+		['http://127.0.0.1:4011', 'https://graph.microsoft.com/.default'],
+		['', 'https://graph.microsoft.com/.default'],
+		['not a url', 'https://graph.microsoft.com/.default'],
+	])('%s → %s', (url, scope) => expect(graphScope(url)).toBe(scope));
+});
