@@ -18,8 +18,6 @@ export const BLOCK_PROPERTY_ID = 'String {5d2c8f3a-7b41-4e9c-a6d0-3f18b2e94c71} 
 /** The one line a block's body holds: what the practitioner needs to know, no patient data. */
 export const BLOCK_BODY = 'Held in MediRecords. Move or cancel the appointment there; this entry follows within minutes.';
 
-export const DEFAULT_BLOCK_SUBJECT = 'Busy';
-
 /** MediRecords' status code for a cancelled appointment. */
 const CANCELLED = 8;
 
@@ -244,14 +242,22 @@ const ACTIONS: Record<BlockProblemKind, string> = {
 	write_failed: 'Outlook failed some writes to this calendar: the next run tries again.',
 };
 
+type Counted = 'blocks' | 'created' | 'moved' | 'removed' | 'wouldCreate' | 'wouldMove' | 'wouldRemove';
+/** A run's counts over every calendar, and how many calendars were not (fully) kept in step. */
+export type BlocksTotals = Pick<PractitionerBlocks, Counted> & { problems: number };
+
+/** A run's counts over every calendar. */
+export function blocksTotals(rows: PractitionerBlocks[]): BlocksTotals {
+	const sum = (k: Counted) => rows.reduce((n, r) => n + r[k], 0);
+	return { blocks: sum('blocks'), created: sum('created'), moved: sum('moved'), removed: sum('removed'), wouldCreate: sum('wouldCreate'), wouldMove: sum('wouldMove'), wouldRemove: sum('wouldRemove'), problems: rows.filter((r) => r.problem).length };
+}
+
 /** One line for ops and the execution list. */
 export function blocksSummary(rows: PractitionerBlocks[], readOnly: boolean): string {
-	const sum = (k: 'created' | 'moved' | 'removed' | 'wouldCreate' | 'wouldMove' | 'wouldRemove' | 'blocks') => rows.reduce((n, r) => n + r[k], 0);
-	const problems = rows.filter((r) => r.problem).length;
-	const done = `${sum('blocks')} blocks for ${rows.length} calendars: ${sum('created')} created, ${sum('moved')} moved, ${sum('removed')} removed`;
-	const pending = sum('wouldCreate') + sum('wouldMove') + sum('wouldRemove');
-	const would = pending ? `; would create ${sum('wouldCreate')}, move ${sum('wouldMove')}, remove ${sum('wouldRemove')}${readOnly ? ' (read-only)' : ''}` : '';
-	return `${done}${would}${problems ? `; ${problems} calendar${problems > 1 ? 's' : ''} need${problems > 1 ? '' : 's'} attention` : ''}`;
+	const t = blocksTotals(rows);
+	const done = `${t.blocks} blocks for ${rows.length} calendars: ${t.created} created, ${t.moved} moved, ${t.removed} removed`;
+	const would = t.wouldCreate + t.wouldMove + t.wouldRemove ? `; would create ${t.wouldCreate}, move ${t.wouldMove}, remove ${t.wouldRemove}${readOnly ? ' (read-only)' : ''}` : '';
+	return `${done}${would}${t.problems ? `; ${t.problems} calendar${t.problems > 1 ? 's' : ''} need${t.problems > 1 ? '' : 's'} attention` : ''}`;
 }
 
 /** What the workflow remembers of each practitioner's problem between runs ("dr-dia:write_refused" → …). */

@@ -9,12 +9,13 @@
  * their calendar and is named in one alert. Without Calendars.ReadWrite the run reports what it would block.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 import {
 	blockEvent,
 	blockRepair,
 	blocksQuery,
 	blocksSummary,
+	blocksTotals,
 	planBlocks,
 	memoryFromRows,
 	rememberProblems,
@@ -28,14 +29,15 @@ import {
 	type PractitionerBlocks,
 	type SeenBlock,
 } from '../../lib/blocks/blocks';
-import { CatalogError, parseCatalogInput, type Catalog } from '../../lib/catalog';
+import type { Catalog } from '../../lib/catalog';
 import { Limiter } from '../../lib/concurrency';
 import { toPracticeLocal } from '../../lib/time';
 import { practicePath } from '../MediRecords/actions/appointment/shared';
 import { intervalCodes, mediRecordsPaged } from '../MediRecords/transport';
 import { readMailbox } from '../MicrosoftGraph/reads';
-import { errorMessage } from '../MicrosoftGraph/subscriptions';
+import { graphAnswered } from '../MicrosoftGraph/subscriptions';
 import { graphBaseUrl, graphHttp, graphStats, type GraphResponse } from '../MicrosoftGraph/transport';
+import { catalogParameter, rowsOf } from '../shared/parameters';
 
 /** Runs going in this process, by workflow: a run that outlasts the interval is not joined by the next one. */
 const running = new Set<string>();
@@ -44,8 +46,6 @@ const running = new Set<string>();
 const PRACTITIONERS_AT_ONCE = 4;
 
 type Mode = 'write' | 'report';
-
-const failed = (r: GraphResponse) => `Microsoft Graph answered ${r.status}: ${errorMessage(r.body)}`;
 
 export class CalendarBlocks implements INodeType {
 	description: INodeTypeDescription = {
@@ -91,13 +91,7 @@ export class CalendarBlocks implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		let catalog: Catalog;
-		try {
-			catalog = parseCatalogInput(this.getNodeParameter('catalog', 0, '') as unknown);
-		} catch (e) {
-			const description = e instanceof CatalogError ? `Fix the Service Catalog workflow: ${e.problems.join('; ')}` : (e as Error).message;
-			throw new NodeOperationError(this.getNode(), 'The service catalog could not be read', { description });
-		}
+		const catalog = catalogParameter(this);
 		const mode = (this.getNodeParameter('mode', 0, 'write') as Mode) === 'report' ? 'report' : 'write';
 		const days = Number(this.getNodeParameter('daysAhead', 0, 60));
 		const workflowId = String(this.getWorkflow().id ?? '');
@@ -114,16 +108,13 @@ export class CalendarBlocks implements INodeType {
 	}
 }
 
-/** The Calendar Blocks table's rows as the parameter hands them on (an empty table gives one empty item). */
+/** The Calendar Blocks table's rows; unreadable ones count as none (every problem then starts its three runs again). */
 function stateRowsIn(ctx: IExecuteFunctions): IDataObject[] {
-	const raw = ctx.getNodeParameter('stateRows', 0, '[]') as unknown;
-	let value: unknown = raw;
 	try {
-		value = typeof raw === 'string' ? (raw.trim() ? JSON.parse(raw) : []) : raw;
+		return rowsOf(ctx.getNodeParameter('stateRows', 0, '[]'));
 	} catch {
-		value = [];
+		return [];
 	}
-	return (Array.isArray(value) ? value : []).filter((r): r is IDataObject => !!r && typeof r === 'object');
 }
 
 async function run(ctx: IExecuteFunctions, catalog: Catalog, mode: Mode, days: number): Promise<{ report: IDataObject; state: CalendarStateRow[] }> {
@@ -180,15 +171,14 @@ async function run(ctx: IExecuteFunctions, catalog: Catalog, mode: Mode, days: n
 	// A problem is told once it lasted three runs, then daily while it lasts: the Calendar Blocks table remembers (every process reads it).
 	const { memory, alert } = rememberProblems(rows, memoryFromRows(stateRowsIn(ctx)), now);
 
-	const sum = (k: 'created' | 'moved' | 'removed' | 'wouldCreate' | 'wouldMove' | 'wouldRemove' | 'blocks') => rows.reduce((n, r) => n + r[k], 0);
-	const totals = { blocks: sum('blocks'), created: sum('created'), moved: sum('moved'), removed: sum('removed'), wouldCreate: sum('wouldCreate'), wouldMove: sum('wouldMove'), wouldRemove: sum('wouldRemove'), problems: rows.filter((r) => r.problem).length };
+	const totals = blocksTotals(rows);
 	ctx.customData?.setAll?.({ blocks: String(totals.blocks), blocksCreated: String(totals.created), blocksRemoved: String(totals.removed), blockProblems: String(totals.problems) });
 	const report = {
 		summary: blocksSummary(rows, mode === 'report'),
 		mode,
 		daysAhead: days,
 		checkedAt: new Date(now).toISOString(),
-		totals,
+		totals: totals as unknown as IDataObject,
 		practitioners: rows as unknown as IDataObject[],
 		graphCalls: graphStats(ctx).calls,
 		alert: alert ?? null,
@@ -212,7 +202,7 @@ async function listBlocks(ctx: IExecuteFunctions, base: string, mailbox: string,
 	for (let page = 0; url && page < 200; page++) {
 		const target: string = url;
 		const res = await readMailbox(mailbox, () => graphHttp(ctx, 'GET', target));
-		if (res.status >= 400) return { detail: failed(res) };
+		if (res.status >= 400) return { detail: graphAnswered(res) };
 		const body = res.body as { value?: IDataObject[]; '@odata.nextLink'?: string };
 		for (const ev of body.value ?? []) {
 			const b = readBlock(ev);
@@ -243,8 +233,8 @@ async function write(ctx: IExecuteFunctions, base: string, mailbox: string, plan
 			return left();
 		}
 		if (res.status < 300 || (gone && res.status === 404)) return done();
-		if (res.status === 403) refused = failed(res);
-		else failure = failed(res);
+		if (res.status === 403) refused = graphAnswered(res);
+		else failure = graphAnswered(res);
 		left();
 	};
 	await Promise.all([

@@ -6,14 +6,15 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import { CatalogError, mailboxes as catalogMailboxes, parseCatalogInput, type Catalog } from '../../lib/catalog';
+import { mailboxes as catalogMailboxes } from '../../lib/catalog';
 import { compareCalendars, driftAlert, driftSummary, outlookBooking, type OutlookBooking, type SeenAppointment } from '../../lib/drift/drift';
 import { toPracticeLocal } from '../../lib/time';
 import { practicePath } from '../MediRecords/actions/appointment/shared';
 import { mediRecordsPaged } from '../MediRecords/transport';
 import { deltaStart, readDelta } from '../MicrosoftGraph/reads';
-import { errorMessage } from '../MicrosoftGraph/subscriptions';
+import { graphAnswered } from '../MicrosoftGraph/subscriptions';
 import { graphBaseUrl } from '../MicrosoftGraph/transport';
+import { catalogParameter } from '../shared/parameters';
 
 export class CalendarDriftReport implements INodeType {
 	description: INodeTypeDescription = {
@@ -50,13 +51,7 @@ export class CalendarDriftReport implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		let catalog: Catalog;
-		try {
-			catalog = parseCatalogInput(this.getNodeParameter('catalog', 0, '') as unknown);
-		} catch (e) {
-			const description = e instanceof CatalogError ? `Fix the Service Catalog workflow: ${e.problems.join('; ')}` : (e as Error).message;
-			throw new NodeOperationError(this.getNode(), 'The service catalog could not be read', { description });
-		}
+		const catalog = catalogParameter(this);
 		const days = Number(this.getNodeParameter('daysAhead', 0, 60));
 		const now = Date.now();
 		const until = now + days * 86_400_000;
@@ -69,7 +64,7 @@ export class CalendarDriftReport implements INodeType {
 		for (const mailbox of catalogMailboxes(catalog)) {
 			const read = await readDelta(this, mailbox, deltaStart(base, mailbox, 0, days, now));
 			if (!read.ok) {
-				throw new NodeOperationError(this.getNode(), `Outlook calendar ${mailbox} could not be read`, { description: `Microsoft Graph answered ${read.response.status}: ${errorMessage(read.response.body)}. The report compares nothing until every calendar reads.` });
+				throw new NodeOperationError(this.getNode(), `Outlook calendar ${mailbox} could not be read`, { description: `${graphAnswered(read.response)}. The report compares nothing until every calendar reads.` });
 			}
 			for (const ev of read.events) {
 				if (ev['@removed']) continue;

@@ -6,18 +6,13 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import { CatalogError, mailboxes as catalogMailboxes, parseCatalogInput } from '../../lib/catalog';
+import { mailboxes as catalogMailboxes, parseCatalogInput } from '../../lib/catalog';
 import { entryOf, readRow, workingRow } from '../../lib/ledger/ledger';
 import { nextAttempt, planSweep, type SweptChange } from '../../lib/ledger/sweep';
 import { deltaStart, readDelta, readEvent } from '../MicrosoftGraph/reads';
-import { errorMessage } from '../MicrosoftGraph/subscriptions';
+import { graphAnswered } from '../MicrosoftGraph/subscriptions';
+import { catalogProblem, rowsOf } from '../shared/parameters';
 import { graphBaseUrl, graphStats } from '../MicrosoftGraph/transport';
-
-const rowsOf = (raw: unknown): IDataObject[] => {
-	const value = typeof raw === 'string' ? (raw.trim() ? (JSON.parse(raw) as unknown) : []) : raw;
-	// A Data Table step that found nothing hands on one empty item.
-	return (Array.isArray(value) ? value : []).filter((r): r is IDataObject => !!r && typeof r === 'object' && Object.keys(r as object).length > 0);
-};
 
 /**
  * Sweeps running in this process, by workflow: a sweep that outlasts the interval (a calendar import) is not
@@ -86,8 +81,7 @@ export class GraphCalendarSweep implements INodeType {
 			syncRows = rowsOf(this.getNodeParameter('syncRows', 0, []));
 			ledgerRows = rowsOf(this.getNodeParameter('ledgerRows', 0, []));
 		} catch (e) {
-			const description = e instanceof CatalogError ? `Fix the Service Catalog workflow: ${e.problems.join('; ')}` : (e as Error).message;
-			throw new NodeOperationError(this.getNode(), 'The sweep’s inputs could not be read', { description });
+			throw new NodeOperationError(this.getNode(), 'The sweep’s inputs could not be read', { description: catalogProblem(e) });
 		}
 		const lock = String(this.getWorkflow().id ?? '');
 		if (running.has(lock)) {
@@ -124,7 +118,7 @@ async function sweep(ctx: IExecuteFunctions, mailboxes: string[], syncRows: IDat
 			if (!read.ok && link && read.response.status === 410) read = await readDelta(ctx, mailbox, deltaStart(base, mailbox, daysBack, daysAhead, now));
 			if (!read.ok) {
 				const inARow = (Number(known?.failures ?? 0) || 0) + 1;
-				const error = `Microsoft Graph answered ${read.response.status}: ${errorMessage(read.response.body)}`.slice(0, 300);
+				const error = graphAnswered(read.response).slice(0, 300);
 				syncOut.push({ json: { mailbox, sweptAt: new Date(now).toISOString(), failures: inARow, error }, pairedItem: { item: 0 } });
 				failures.push({ json: { mailbox, status: read.response.status, error, failures: inARow, alert: inARow >= alertAfter }, pairedItem: { item: 0 } });
 				return;

@@ -112,6 +112,11 @@ export function errorMessage(body: unknown): string {
 	return b?.error?.message ?? 'no message';
 }
 
+/** What ops read when Graph refused a call: its status and its own message. */
+export function graphAnswered(res: { status: number; body: unknown }): string {
+	return `Microsoft Graph answered ${res.status}: ${errorMessage(res.body)}`;
+}
+
 /**
  * Creates or renews through $batch; a step refused as "beyond allowed max" is
  * sent again once with the fallback lifetime.
